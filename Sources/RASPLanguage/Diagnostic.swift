@@ -1,0 +1,107 @@
+/// One message about a program: an error, or a note attached to one.
+///
+/// Every stage reports problems as diagnostics (the parser collects many; later stages throw one),
+/// and `DiagnosticPrinter` renders them as `file:line:col: error: message` with the line and a caret.
+public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable { case error, note }
+
+    public var severity: Severity
+    public var message: String
+    public var location: SourceLocation
+    /// Further notes, each with its own location (for example where a name was first bound).
+    public var notes: [Diagnostic]
+
+    public init(_ message: String, at location: SourceLocation, severity: Severity = .error, notes: [Diagnostic] = []) {
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.notes = notes
+    }
+
+    public static func note(_ message: String, at location: SourceLocation) -> Diagnostic {
+        Diagnostic(message, at: location, severity: .note)
+    }
+
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+}
+
+/// Renders diagnostics in the compiler style:
+///
+///     programs/x.rasp:3:7: error: unknown name 'lenght'; did you mean 'length'?
+///     opp = lenght - indices - 1;
+///           ^
+public struct DiagnosticPrinter: Sendable {
+    public let source: SourceFile?
+    public let path: String
+
+    public init(source: SourceFile) {
+        self.source = source
+        self.path = source.path
+    }
+
+    public init(path: String) {
+        self.source = nil
+        self.path = path
+    }
+
+    public func render(_ diagnostic: Diagnostic) -> String {
+        var out = ""
+        render(diagnostic, into: &out)
+        for note in diagnostic.notes { render(note, into: &out) }
+        return out
+    }
+
+    public func render(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map(render).joined()
+    }
+
+    private func render(_ d: Diagnostic, into out: inout String) {
+        if d.location.line > 0 {
+            out += "\(path):\(d.location.line):\(d.location.column): \(d.severity.rawValue): \(d.message)\n"
+            if let source {
+                let line = source.lineText(d.location.line)
+                out += line + "\n"
+                // Reproduce tabs so the caret lines up under the offending column.
+                var caret = ""
+                for (i, ch) in line.unicodeScalars.enumerated() where i < d.location.column - 1 {
+                    caret.append(ch == "\t" ? "\t" : " ")
+                }
+                out += caret + "^\n"
+            }
+        } else {
+            out += "\(path): \(d.severity.rawValue): \(d.message)\n"
+        }
+    }
+}
+
+/// Suggests the closest of `candidates` to a misspelt `name`, if one is close enough.
+public func closestName(to name: String, among candidates: [String]) -> String? {
+    var best: (String, Int)? = nil
+    let limit = max(1, name.count / 3)
+    for candidate in candidates.sorted() where candidate != name {
+        let d = editDistance(name, candidate)
+        if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
+    }
+    return best?.0
+}
+
+/// Levenshtein distance with transpositions counted as one edit (optimal string alignment).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var prev2 = [Int](repeating: 0, count: y.count + 1)
+    var prev = Array(0...y.count)
+    var cur = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        cur[0] = i
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
+            cur[j] = v
+        }
+        (prev2, prev, cur) = (prev, cur, prev2)
+    }
+    return prev[y.count]
+}

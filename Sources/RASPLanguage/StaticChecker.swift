@@ -1,0 +1,255 @@
+/// Value-set inference and the static checks of RASP.md section 2 (tracr's rules), each with its own
+/// diagnostic naming the s-op and pointing at where it is built.
+struct StaticChecker {
+    let program: Program
+    var valueSets: [ValueSet] = []
+    var diagnostics: [Diagnostic] = []
+    /// Nodes whose value set could not be inferred (an error was reported); their readers are skipped.
+    private var failed: [Bool] = []
+
+    init(program: Program) { self.program = program }
+
+    private mutating func error(_ message: String, _ node: Int) {
+        let n = program.nodes[node]
+        diagnostics.append(Diagnostic(message, at: n.location))
+    }
+
+    private func name(_ node: Int) -> String { "'\(program.nodes[node].label)'" }
+
+    mutating func run() {
+        failed = [Bool](repeating: false, count: program.nodes.count)
+        checkSelectors()
+        for id in program.nodes.indices {
+            let set = infer(id)
+            valueSets.append(set ?? ValueSet([]))
+            if set == nil { failed[id] = true }
+        }
+        guard diagnostics.isEmpty else { return }
+        checkEncodings()
+        checkResidualWidth()
+    }
+
+    // MARK: Value sets
+
+    private mutating func infer(_ id: Int) -> ValueSet? {
+        let node = program.nodes[id]
+        if node.inputs.contains(where: { failed[$0] }) { return nil }
+        var result: ValueSet
+        switch node.operation {
+        case .tokens:
+            result = ValueSet(program.vocab)
+        case .indices:
+            result = ValueSet((0..<program.maxSeqLen).map { Value.int($0) })
+        case .selectorWidth:
+            result = ValueSet((0...program.maxSeqLen).map { Value.int($0) })
+        case .map(let f, let x):
+            var out: [Value] = []
+            for v in valueSets[x].values {
+                do throws(ValueError) {
+                    let y = try f(v)
+                    if y.isNone {
+                        diagnostics.append(Diagnostic("the function of \(name(id)) returns none for the value \(v.quotedDescription); a map must return a value", at: f.location))
+                        return nil
+                    }
+                    out.append(y)
+                } catch {
+                    diagnostics.append(Diagnostic("the function of \(name(id)) fails on the value \(v.quotedDescription) of \(name(x)): \(error.message)", at: f.location))
+                    return nil
+                }
+            }
+            result = ValueSet(out)
+        case .sequenceMap(let f, let a, let b):
+            let xs = valueSets[a].values, ys = valueSets[b].values
+            if a != b, xs.count * ys.count > Limits.maximumEvaluations {
+                error("\(name(id)) combines \(xs.count) values of \(name(a)) with \(ys.count) of \(name(b)): more than \(Limits.maximumEvaluations) combinations", id)
+                return nil
+            }
+            var out = Set<Value>()
+            for x in xs {
+                for y in (a == b ? [x] : ys) {
+                    do throws(ValueError) {
+                        let z = try f([x, y])
+                        if z.isNone {
+                            diagnostics.append(Diagnostic("the function of \(name(id)) returns none for the values \(x.quotedDescription) and \(y.quotedDescription)", at: f.location))
+                            return nil
+                        }
+                        out.insert(z)
+                    } catch {
+                        diagnostics.append(Diagnostic("the function of \(name(id)) fails on the values \(x.quotedDescription) and \(y.quotedDescription): \(error.message)", at: f.location))
+                        return nil
+                    }
+                    if out.count > Limits.maximumValueSetSize { return tooLarge(id) }
+                }
+            }
+            result = ValueSet(out)
+        case .linearSequenceMap(let a, let b, let p, let q):
+            let xs = valueSets[a].values, ys = valueSets[b].values
+            if xs.count * ys.count > Limits.maximumEvaluations {
+                error("\(name(id)) combines \(xs.count) values of \(name(a)) with \(ys.count) of \(name(b)): more than \(Limits.maximumEvaluations) combinations", id)
+                return nil
+            }
+            var out = Set<Value>()
+            for x in xs {
+                for y in ys {
+                    do throws(ValueError) {
+                        out.insert(try Value.apply(.add, Value.apply(.multiply, p, x), Value.apply(.multiply, q, y)))
+                    } catch {
+                        self.error("\(name(id)) fails on the values \(x.quotedDescription) and \(y.quotedDescription): \(error.message)", id)
+                        return nil
+                    }
+                    if out.count > Limits.maximumValueSetSize { return tooLarge(id) }
+                }
+            }
+            result = ValueSet(out)
+        case .aggregate(_, let x, let d):
+            if d.isNone {
+                result = valueSets[x]
+            } else {
+                guard let means = meanValues(of: x, node: id) else { return nil }
+                result = means
+            }
+        }
+        if result.count > Limits.maximumValueSetSize { return tooLarge(id) }
+        return result
+    }
+
+    private mutating func tooLarge(_ id: Int) -> ValueSet? {
+        error("the value set of \(name(id)) has more than \(Limits.maximumValueSetSize) values", id)
+        return nil
+    }
+
+    /// Every mean a numerical aggregate can produce: the mean of any multiset of 1 to max_seq_len
+    /// values of its input, and the default 0. (tracr keeps only v/n, which misses 2/3, 2/5, ...)
+    private mutating func meanValues(of x: Int, node id: Int) -> ValueSet? {
+        let inputs = valueSets[x].values
+        guard inputs.allSatisfy(\.isNumeric) else { return ValueSet([]) }  // reported by checkEncodings
+        let n = program.maxSeqLen
+        var out = Set<Value>([.int(0)])
+        let numbers = inputs.map { $0.number! }
+        if numbers.allSatisfy({ $0 == 0 || $0 == 1 }) {
+            // Means of 0/1 values: k/m for 0 <= k <= m <= n, restricted to the values present.
+            let hasZero = numbers.contains(0), hasOne = numbers.contains(1)
+            for m in 1...n {
+                for k in 0...m where (k == 0 || hasOne) && (k == m || hasZero) {
+                    out.insert(.real(Double(k) / Double(m)))
+                }
+                if out.count > Limits.maximumValueSetSize { return tooLarge(id) }
+            }
+            return ValueSet(out)
+        }
+        // General numbers: sums of exactly m values, then divided by m.
+        var sums = Set(numbers)
+        for m in 1...n {
+            if m > 1 {
+                guard sums.count * numbers.count <= Limits.maximumEvaluations else {
+                    error("the means of \(name(id)) are too many to enumerate (its input has \(numbers.count) values)", id)
+                    return nil
+                }
+                var next = Set<Double>()
+                for s in sums { for v in numbers { next.insert(s + v) } }
+                sums = next
+            }
+            for s in sums { out.insert(.real(s / Double(m))) }
+            if out.count > Limits.maximumValueSetSize { return tooLarge(id) }
+        }
+        return ValueSet(out)
+    }
+
+    // MARK: Selectors
+
+    private mutating func checkSelectors() {
+        for (s, selector) in program.selectors.enumerated() {
+            guard case .select(let k, let q, _) = selector.operation else { continue }
+            for (role, node) in [("keys", k), ("queries", q)] where program.nodes[node].encoding == .numerical {
+                diagnostics.append(Diagnostic("select's \(role) \(name(node)) are numerical; select needs categorical keys and queries", at: selector.location))
+            }
+            _ = s
+        }
+    }
+
+    /// Evaluates every select's predicate on all pairs of key and query values, so a predicate that fails
+    /// on a reachable pair is an error at load time, not at run time.
+    private mutating func checkPredicates() {
+        for selector in program.selectors {
+            guard case .select(let k, let q, let predicate) = selector.operation else { continue }
+            let location: SourceLocation
+            switch predicate {
+            case .constant: continue
+            case .comparison(let op) where op == .equal || op == .notEqual: continue
+            case .comparison: location = selector.location
+            case .lambda(let f): location = f.location
+            }
+            let keys = valueSets[k].values, queries = valueSets[q].values
+            guard keys.count * queries.count <= Limits.maximumEvaluations else {
+                diagnostics.append(Diagnostic("select compares \(keys.count) key values with \(queries.count) query values: more than \(Limits.maximumEvaluations) pairs", at: selector.location))
+                continue
+            }
+            pairs: for key in keys {
+                for query in queries {
+                    do throws(ValueError) {
+                        _ = try predicate(key: key, query: query)
+                    } catch {
+                        diagnostics.append(Diagnostic("select's predicate fails on key \(key.quotedDescription) and query \(query.quotedDescription): \(error.message)", at: location))
+                        break pairs
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Encodings
+
+    private mutating func checkEncodings() {
+        checkPredicates()
+        for (id, node) in program.nodes.enumerated() {
+            let numerical = node.encoding == .numerical
+            if numerical, let bad = valueSets[id].values.first(where: { !$0.isNumeric }) {
+                error("\(name(id)) is numerical, but it can hold the non-numeric value \(bad.quotedDescription)", id)
+                continue
+            }
+            switch node.operation {
+            case .aggregate(_, let x, let d):
+                let input = program.nodes[x]
+                if numerical {
+                    if d.isNone {
+                        error("numerical aggregate \(name(id)) needs the default 0: aggregate(selector, sop, 0)", id)
+                    } else if input.encoding != .numerical {
+                        error("numerical aggregate \(name(id)) averages \(name(x)), which is categorical; a numerical aggregate's input must be numerical", id)
+                    } else if let bad = valueSets[x].values.first(where: { !$0.isNumeric }) {
+                        error("numerical aggregate \(name(id)) averages \(name(x)), which can hold the non-numeric value \(bad.quotedDescription)", id)
+                    }
+                } else {
+                    if !d.isNone {
+                        error("categorical aggregate \(name(id)) has the default 0, but a categorical aggregate's default is none; make it numerical for a mean (numerical \(node.label) = ...)", id)
+                    } else if input.encoding != .categorical {
+                        error("categorical aggregate \(name(id)) reads \(name(x)), which is numerical; a categorical aggregate's input must be categorical", id)
+                    }
+                }
+            case .sequenceMap(_, let a, let b):
+                for x in [a, b] where program.nodes[x].encoding == .numerical {
+                    error("zipmap \(name(id)) reads the numerical s-op \(name(x)); a non-linear zipmap needs categorical inputs (only + and - of two numerical s-ops are linear)", id)
+                }
+                if numerical {
+                    error("\(name(id)) is a non-linear zipmap, so it must be categorical", id)
+                }
+            case .linearSequenceMap(let a, let b, _, _):
+                if !numerical {
+                    error("\(name(id)) adds or subtracts the numerical s-ops \(name(a)) and \(name(b)), so it must be numerical: write 'numerical \(node.label) = ...'", id)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func checkResidualWidth() {
+        var width = program.vocab.count + 2 + program.maxSeqLen
+        for (id, node) in program.nodes.enumerated() where program.isLive[id] && !node.isPrimitive {
+            width += node.encoding == .numerical ? 1 : valueSets[id].count
+            if case .selectorWidth = node.operation { width += 1 }
+        }
+        if width > Limits.maximumResidualWidth {
+            diagnostics.append(Diagnostic("the compiled residual stream would be \(width) dimensions wide; the limit is \(Limits.maximumResidualWidth)", at: program.nodes[program.output].location))
+        }
+    }
+}

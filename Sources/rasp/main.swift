@@ -1,0 +1,1 @@
+import RASPCommand; RASPCommandLine.run(Array(CommandLine.arguments.dropFirst()))
