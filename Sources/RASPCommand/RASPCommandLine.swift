@@ -1,4 +1,91 @@
 import Foundation
+import RASPLanguage
+
+/// The `rasp` command: parses the command name and hands over to the command's implementation.
+/// Everything here is a library so tests run the command line in-process.
 public enum RASPCommandLine {
-    public static func run(_ args: [String]) -> Never { exit(0) }
+    public static let version = "rasp 0.1.0"
+
+    /// Runs the command line on the process's streams and exits with its status.
+    public static func run(_ args: [String]) -> Never {
+        exit(execute(args, console: .standard()))
+    }
+
+    /// Exit statuses (RASP.md 4).
+    public enum Status {
+        public static let success: Int32 = 0
+        public static let failure: Int32 = 1
+        public static let usage: Int32 = 64
+    }
+
+    static let commands: [(name: String, summary: String)] = [
+        ("eval", "run the interpreter: rasp eval FILE --input \"a b c\" | --inputs FILE|- [--json]"),
+        ("compile", "compile to a transformer and describe it: rasp compile FILE [--json] [-o model.safetensors]"),
+        ("run", "run the compiled model: rasp run FILE --input \"...\" | --inputs FILE|- [--json]"),
+        ("circuit", "print the golden circuit the compiler derives: rasp circuit FILE [-o circuit.json]"),
+        ("prune", "recover a circuit with Edge Pruning: rasp prune FILE [--ablation zero|mean|resample] [--seed N] [--steps N] [--target-sparsity S] [-o circuit.json]"),
+        ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--golden G.json] [--ablation A] [--json]"),
+        ("check", "the whole pipeline over programs: rasp check [PATH...] [--junit FILE]"),
+        ("bench", "measure parse, compile, forward and pruning speed: rasp bench [PATH...]"),
+    ]
+
+    public static var usage: String {
+        var s = "usage: rasp COMMAND [ARGS]\n\ncommands:\n"
+        for c in commands { s += "  \(c.name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(c.summary)\n" }
+        s += "\nrasp --help, rasp --version\n"
+        return s
+    }
+
+    public static func execute(_ args: [String], console: Console) -> Int32 {
+        guard let command = args.first else {
+            console.err(usage)
+            return Status.usage
+        }
+        let rest = Array(args.dropFirst())
+        do throws(Arguments.UsageError) {
+            switch command {
+            case "--help", "-h", "help":
+                console.out(usage)
+                return Status.success
+            case "--version":
+                console.line(version)
+                return Status.success
+            case "eval": return try EvalCommand.run(rest, console: console)
+            case "check": return try CheckCommand.run(rest, console: console)
+            case "bench": return try BenchCommand.run(rest, console: console)
+            default:
+                let known = commands.map(\.name)
+                let hint = closestName(to: command, among: known).map { "; did you mean '\($0)'?" } ?? ""
+                console.errLine("rasp: error: unknown command '\(command)'\(hint)")
+                console.err(usage)
+                return Status.usage
+            }
+        } catch {
+            console.errLine("rasp \(command): error: \(error.message)")
+            console.errLine("usage: " + (commands.first { $0.name == command }?.summary ?? "rasp --help"))
+            return Status.usage
+        }
+    }
+
+    /// Loads a program, printing its diagnostics on failure.
+    static func loadProgram(_ path: String, console: Console) -> Program? {
+        switch readSourceFile(console.resolve(path)) {
+        case .failure:
+            console.errLine("\(path): error: cannot read file")
+            return nil
+        case .success(let source):
+            let named = SourceFile(path: path, text: source.text)
+            do {
+                return try Program.load(named)
+            } catch {
+                console.err(DiagnosticPrinter(source: named).render(error.diagnostics))
+                return nil
+            }
+        }
+    }
+
+    /// Prints an error located in a program: `file:line:col: error: message`, the line, and a caret.
+    static func report(_ message: String, at location: SourceLocation, in program: Program, console: Console) {
+        console.err(DiagnosticPrinter(source: program.source).render(Diagnostic(message, at: location)))
+    }
 }

@@ -18,7 +18,8 @@ struct Declarations {
         return true
     }
 
-    mutating func collect(_ statements: [Statement], into diagnostics: inout [Diagnostic]) {
+    /// `reportMissing` is false when parsing already failed (a vocab that failed to parse is not missing).
+    mutating func collect(_ statements: [Statement], into diagnostics: inout [Diagnostic], reportMissing: Bool) {
         var end = SourceLocation(line: 1, column: 1)
         for statement in statements {
             end = max(end, statement.location)
@@ -45,6 +46,7 @@ struct Declarations {
                 break
             }
         }
+        guard reportMissing else { return }
         if firstSeen["vocab"] == nil {
             diagnostics.append(Diagnostic("missing 'vocab' declaration, such as: vocab {\"a\", \"b\", \"c\"};", at: SourceLocation(line: 1, column: 1)))
         }

@@ -8,6 +8,8 @@ public struct Lexer {
     private var line = 1
     private var column = 1
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Set when the file is not UTF-8 text.
+    public private(set) var isBinary = false
 
     public init(source: SourceFile) {
         self.source = source
@@ -18,6 +20,7 @@ public struct Lexer {
     public mutating func tokenize() -> [Token] {
         var tokens: [Token] = []
         if let bad = Lexer.firstInvalidUTF8(source.bytes) {
+            isBinary = true
             // Binary input: one clear diagnostic rather than thousands.
             diagnostics.append(Diagnostic("file is not UTF-8 text (byte 0x\(String(source.bytes[bad.offset], radix: 16, uppercase: true)) is invalid here)", at: source.location(ofOffset: bad.offset)))
             return [Token(kind: .endOfFile, location: source.location(ofOffset: bytes.count), end: bytes.count)]
@@ -152,7 +155,7 @@ public struct Lexer {
         while true {
             guard index < bytes.count, peek() != UInt8(ascii: "\n") else {
                 diagnostics.append(Diagnostic("unterminated string literal", at: start))
-                return nil
+                return .string(String(decoding: scalars, as: UTF8.self))
             }
             let c = peek()
             advance()

@@ -17,11 +17,18 @@ public struct Parser {
     private var abandoned = false
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// Lines where the lexer reported a problem: parser errors there would only repeat it.
+    private var linesWithLexerErrors: Set<Int> = []
+    /// Whether the file is binary (not UTF-8 text); nothing else is reported then.
+    public private(set) var isBinary = false
+
     public init(source: SourceFile) {
         self.source = source
         var lexer = Lexer(source: source)
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
+        self.linesWithLexerErrors = Set(lexer.diagnostics.map(\.location.line))
+        self.isBinary = lexer.isBinary
     }
 
     /// Parses the whole file. Diagnostics, if any, are in `diagnostics`.
@@ -70,6 +77,7 @@ public struct Parser {
     }
 
     private mutating func error(_ message: String, at location: SourceLocation) {
+        guard !linesWithLexerErrors.contains(location.line) else { return }
         if diagnostics.count < Parser.maximumDiagnostics { diagnostics.append(Diagnostic(message, at: location)) }
     }
 
@@ -85,10 +93,17 @@ public struct Parser {
 
     /// Skips to just past the next `;` (or to a `}` / end of file), so parsing resumes at a statement.
     private mutating func synchronize() {
+        let startLine = current.location.line
         while !atEnd {
             if current.is(.rightBrace) { return }
+            // A statement keyword or `name =` at the start of a later line begins the next statement.
+            if current.location.line > startLine, isFirstOnLine, atStatementStart { return }
             if advance().is(.semicolon) { return }
         }
+    }
+
+    private var isFirstOnLine: Bool {
+        position == 0 || tokens[position - 1].location.line < current.location.line
     }
 
     /// Whether the current token can start a statement (used to recover from a missing `;`).
@@ -120,9 +135,9 @@ public struct Parser {
         switch current.kind {
         case .keyword(.vocab) where topLevel:
             advance()
-            let items = parseVocabItems()
+            guard let items = parseVocabItems() else { return nil }
             endStatement("vocab")
-            return items.map { .vocab($0, location: start) }
+            return .vocab(items, location: start)
         case .keyword(.max_seq_len) where topLevel:
             advance()
             var value: Int? = nil

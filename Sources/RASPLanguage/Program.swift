@@ -31,9 +31,10 @@ public struct Program: Sendable {
         var parser = Parser(source: source)
         let statements = parser.parseProgram()
         var diagnostics = parser.diagnostics
+        if parser.isBinary { throw Failure(diagnostics: diagnostics, source: source) }
         var lowering = Lowering()
         var declarations = Declarations()
-        declarations.collect(statements, into: &diagnostics)
+        declarations.collect(statements, into: &diagnostics, reportMissing: diagnostics.isEmpty)
         for statement in statements {
             switch statement {
             case .define(let m):

@@ -68,6 +68,16 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
         self.offset = offset
     }
 
+    /// Locations are equal when they name the same line and column (the offset is derived from them).
+    public static func == (a: SourceLocation, b: SourceLocation) -> Bool {
+        a.line == b.line && a.column == b.column
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(line)
+        h.combine(column)
+    }
+
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }

@@ -24,9 +24,8 @@ struct StaticChecker {
             valueSets.append(set ?? ValueSet([]))
             if set == nil { failed[id] = true }
         }
-        guard diagnostics.isEmpty else { return }
         checkEncodings()
-        checkResidualWidth()
+        if diagnostics.isEmpty { checkResidualWidth() }
     }
 
     // MARK: Value sets
@@ -171,7 +170,7 @@ struct StaticChecker {
     /// on a reachable pair is an error at load time, not at run time.
     private mutating func checkPredicates() {
         for selector in program.selectors {
-            guard case .select(let k, let q, let predicate) = selector.operation else { continue }
+            guard case .select(let k, let q, let predicate) = selector.operation, !failed[k], !failed[q] else { continue }
             let location: SourceLocation
             switch predicate {
             case .constant: continue
@@ -201,7 +200,7 @@ struct StaticChecker {
 
     private mutating func checkEncodings() {
         checkPredicates()
-        for (id, node) in program.nodes.enumerated() {
+        for (id, node) in program.nodes.enumerated() where !failed[id] {
             let numerical = node.encoding == .numerical
             if numerical, let bad = valueSets[id].values.first(where: { !$0.isNumeric }) {
                 error("\(name(id)) is numerical, but it can hold the non-numeric value \(bad.quotedDescription)", id)

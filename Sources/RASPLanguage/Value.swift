@@ -177,3 +177,29 @@ extension Value: CustomStringConvertible {
         return r.description
     }
 }
+
+extension Value {
+    /// Equality with reals compared within `tolerance` (absolute, or relative for large magnitudes);
+    /// everything else as `==`. Used for examples and for comparing a compiled model with the interpreter.
+    public func matches(_ other: Value, tolerance: Double) -> Bool {
+        switch (self, other) {
+        case (.tuple(let a), .tuple(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.matches($1, tolerance: tolerance) }
+        default:
+            if let x = number, let y = other.number, case .real = self {
+                return abs(x - y) <= tolerance * max(1, abs(y))
+            }
+            if let x = number, let y = other.number, case .real = other {
+                return abs(x - y) <= tolerance * max(1, abs(y))
+            }
+            return self == other
+        }
+    }
+}
+
+extension Array where Element == Value {
+    /// Element-wise `Value.matches`.
+    public func matches(_ other: [Value], tolerance: Double) -> Bool {
+        count == other.count && zip(self, other).allSatisfy { $0.matches($1, tolerance: tolerance) }
+    }
+}
