@@ -6,6 +6,8 @@ public struct Interpreter: Sendable {
     public let program: Program
     /// Whether each node must be evaluated for the output.
     private let needed: [Bool]
+    /// The formula of every selector an aggregate or selector width reads.
+    private let formulas: [Int: SelectorFormula]
 
     public struct Failure: Error, Sendable, Equatable {
         public var message: String
@@ -15,6 +17,9 @@ public struct Interpreter: Sendable {
     public init(program: Program) {
         self.program = program
         self.needed = program.isLive
+        var f: [Int: SelectorFormula] = [:]
+        for node in program.nodes { if let s = node.selector { f[s] = SelectorFormula(program: program, selector: s) } }
+        self.formulas = f
     }
 
     /// The output sequence for `input` (tokens of the vocab, without BOS).
@@ -121,34 +126,16 @@ public struct Interpreter: Sendable {
     /// The selector as an n-by-n matrix, row = query position, column = key position.
     private func selectorMatrix(_ s: Int, _ values: [[Value]], _ n: Int, _ cache: inout [Int: [Bool]]) throws(Failure) -> [Bool] {
         if let m = cache[s] { return m }
-        var m: [Bool]
-        let selector = program.selectors[s]
-        switch selector.operation {
-        case .select(let k, let q, let predicate):
-            m = [Bool](repeating: false, count: n * n)
-            let keys = values[k], queries = values[q]
-            for i in 0..<n {
-                for j in 0..<n {
-                    do throws(ValueError) {
-                        m[i * n + j] = try predicate(key: keys[j], query: queries[i])
-                    } catch {
-                        throw Failure(message: "select's predicate fails on key \(keys[j].quotedDescription) and query \(queries[i].quotedDescription): \(error.message)", location: selector.location)
-                    }
+        let formula = formulas[s] ?? SelectorFormula(program: program, selector: s)
+        var m = [Bool](repeating: false, count: n * n)
+        for i in 0..<n {
+            for j in 0..<(program.causal ? i + 1 : n) {
+                do throws(ValueError) {
+                    m[i * n + j] = try formula.selects(keys: { values[formula.leaves[$0].keys][j] },
+                                                       queries: { values[formula.leaves[$0].queries][i] })
+                } catch {
+                    throw Failure(message: "the selector fails on key position \(j) and query position \(i): \(error.message)", location: formula.location)
                 }
-            }
-            if program.causal {
-                for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { m[i * n + j] = false } }
-            }
-        case .and(let a, let b):
-            let x = try selectorMatrix(a, values, n, &cache), y = try selectorMatrix(b, values, n, &cache)
-            m = zip(x, y).map { $0 && $1 }
-        case .or(let a, let b):
-            let x = try selectorMatrix(a, values, n, &cache), y = try selectorMatrix(b, values, n, &cache)
-            m = zip(x, y).map { $0 || $1 }
-        case .not(let a):
-            m = try selectorMatrix(a, values, n, &cache).map { !$0 }
-            if program.causal {
-                for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { m[i * n + j] = false } }
             }
         }
         cache[s] = m
