@@ -53,6 +53,9 @@ public enum RASPCommandLine {
             case "eval": return try EvalCommand.run(rest, console: console)
             case "check": return try CheckCommand.run(rest, console: console)
             case "bench": return try BenchCommand.run(rest, console: console)
+            case "compile": return try CompileCommand.run(rest, console: console)
+            case "run": return try RunCommand.run(rest, console: console)
+            case "circuit": return try CircuitCommand.run(rest, console: console)
             default:
                 let known = commands.map(\.name)
                 let hint = closestName(to: command, among: known).map { "; did you mean '\($0)'?" } ?? ""

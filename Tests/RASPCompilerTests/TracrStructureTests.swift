@@ -16,3 +16,14 @@ import RASPTestSupport
         print("\(name): layers \(compiled.layerCount) heads \(compiled.headsPerLayer) mlp \(compiled.mlpHiddenPerLayer) (tracr \(reference.mlpHiddenPerLayer)) d \(compiled.model.residualWidth) (tracr \(reference.dModel)) nonzero \(compiled.model.nonzeroParameterCount) (tracr \(reference.paramsNonzero))")
     }
 }
+
+@Suite struct TracrFiguresTests {
+    @Test func tableMatchesLibraryJSON() {
+        #expect(TracrFigures.all.count == TracrLibrary.programs.count)
+        for p in TracrLibrary.programs {
+            let f = TracrFigures.named(p.name)
+            #expect(f?.layers == p.layers && f?.headsPerLayer == p.headsPerLayer && f?.mlpHiddenPerLayer == p.mlpHiddenPerLayer
+                    && f?.dModel == p.dModel && f?.nonzeroParameters == p.paramsNonzero, "\(p.name)")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import RASPLanguage
+import RASPModel
+import RASPCompiler
+
+/// `rasp compile FILE [--json] [-o model.safetensors]`: compile and describe the model, beside tracr's
+/// figures when the program is one of tracr's library programs.
+enum CompileCommand {
+    static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
+        let arguments = try Arguments(args, options: ["output"], flags: ["json"])
+        let path = try arguments.programPath("compile")
+        guard let p = Pipeline.compile(path, console: console) else { return RASPCommandLine.Status.failure }
+        let compiled = p.compiled
+        let model = compiled.model
+        let tracr = TracrFigures.named(p.program.name)
+        if let out = arguments.options["output"] {
+            let meta = ["program": p.program.name, "vocab": p.program.vocab.map(\.description).joined(separator: " "),
+                        "max_seq_len": String(p.program.maxSeqLen), "causal": String(p.program.causal),
+                        "output": compiled.nodes[compiled.outputNode].label]
+            guard FileSystem.write(bytes: model.safetensors(metadata: meta), to: console.resolve(out)) else {
+                console.errLine("rasp compile: error: cannot write '\(out)'")
+                return RASPCommandLine.Status.failure
+            }
+        }
+        if arguments.has("json") {
+            var o: [String: JSON] = [
+                "program": .string(p.program.name),
+                "layers": .int(compiled.layerCount),
+                "heads": .array(compiled.headsPerLayer.map { .int($0) }),
+                "head_slots": .int(model.headSlots),
+                "mlp_hidden": .array(compiled.mlpHiddenPerLayer.map { .int($0) }),
+                "residual_width": .int(model.residualWidth),
+                "parameters": .int(model.parameterCount),
+                "nonzero_parameters": .int(model.nonzeroParameterCount),
+                "residual_labels": .array(model.residualLabels.map { .string($0) }),
+                "placement": .array(placement(compiled).map { .object(["sop": .string($0.sop), "layer": .int($0.layer), "component": .string($0.component)]) }),
+                "compile_seconds": .double(p.compileSeconds),
+                "inputs_checked": .int(p.evaluation.inputs.count),
+            ]
+            if let tracr {
+                o["tracr"] = .object(["layers": .int(tracr.layers), "heads": .array(tracr.headsPerLayer.map { .int($0) }),
+                                      "mlp_hidden": .array(tracr.mlpHiddenPerLayer.map { .int($0) }), "residual_width": .int(tracr.dModel),
+                                      "nonzero_parameters": .int(tracr.nonzeroParameters), "compile_seconds": .double(tracr.compileSeconds)])
+            }
+            console.out(JSON.object(o).pretty())
+            return RASPCommandLine.Status.success
+        }
+        func row(_ name: String, _ ours: String, _ theirs: String?) -> String {
+            name.padding(toLength: 20, withPad: " ", startingAt: 0) + ours.padding(toLength: 28, withPad: " ", startingAt: 0) + (theirs ?? "")
+        }
+        console.line(row("program " + p.program.name, "rasp", tracr == nil ? nil : "tracr"))
+        console.line(row("layers", "\(compiled.layerCount)", tracr.map { "\($0.layers)" }))
+        console.line(row("heads per layer", "\(compiled.headsPerLayer)", tracr.map { "\($0.headsPerLayer)" }))
+        console.line(row("MLP widths", "\(compiled.mlpHiddenPerLayer)", tracr.map { "\($0.mlpHiddenPerLayer)" }))
+        console.line(row("residual width", "\(model.residualWidth)", tracr.map { "\($0.dModel)" }))
+        console.line(row("nonzero weights", "\(model.nonzeroParameterCount)", tracr.map { "\($0.nonzeroParameters)" }))
+        console.line(row("weights (compact)", "\(model.parameterCount)", nil))
+        console.line(row("compile time", Clock.format(p.compileSeconds), tracr.map { Clock.format($0.compileSeconds) }))
+        console.line("")
+        for item in placement(compiled) {
+            console.line("  layer \(item.layer) \(item.component.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.sop)")
+        }
+        console.line("")
+        console.line("checked on \(p.evaluation.inputs.count) input\(p.evaluation.inputs.count == 1 ? "" : "s")\(p.evaluation.isSample ? " (a sample of \(p.evaluation.inputSpaceSize))" : "") in \(Clock.format(p.evaluationSeconds))")
+        if let out = arguments.options["output"] { console.line("wrote \(out)") }
+        return RASPCommandLine.Status.success
+    }
+
+    /// Where every s-op sits: the head or MLP of which layer.
+    static func placement(_ compiled: CompiledProgram) -> [(sop: String, layer: Int, component: String)] {
+        var items: [(String, Int, String)] = []
+        for (l, roles) in compiled.heads.enumerated() {
+            for (h, role) in roles.enumerated() {
+                if let role { items.append((role.label, l, "a\(l).h\(h)")) }
+            }
+            for id in compiled.mlpNodes[l] {
+                let n = compiled.nodes[id]
+                if case .selectorWidth = n.operation { continue }
+                items.append((n.label, l, "m\(l)"))
+            }
+            for id in compiled.mlpNodes[l] where compiled.heads[l].contains(where: { $0?.node == id }) {
+                items.append((compiled.nodes[id].label + " (width)", l, "m\(l)"))
+            }
+        }
+        return items
+    }
+}

@@ -1,0 +1,44 @@
+import RASPLanguage
+import RASPCompiler
+
+/// `rasp run FILE --input "..." | --inputs FILE|- [--json]`: the compiled model's decoded output.
+enum RunCommand {
+    static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
+        let arguments = try Arguments(args, options: ["input", "inputs"], flags: ["json"])
+        let path = try arguments.programPath("run")
+        guard let program = RASPCommandLine.loadProgram(path, console: console) else { return RASPCommandLine.Status.failure }
+        let lines = try InputReader.lines(arguments, console: console)
+        guard let p = Pipeline.compile(program, console: console) else { return RASPCommandLine.Status.failure }
+        let reader = InputReader(program: program)
+        var status = RASPCommandLine.Status.success
+        var inputs: [[Value]] = []
+        var lineOfInput: [Int] = []
+        for (n, line) in lines.enumerated() {
+            do throws(InputReader.BadInput) {
+                inputs.append(try reader.parse(line))
+                lineOfInput.append(n)
+            } catch {
+                console.errLine("rasp run: error: input \(lines.count > 1 ? "line \(n + 1)" : "'\(line)'"): \(error.message)")
+                status = RASPCommandLine.Status.usage
+            }
+        }
+        let outputs = p.compiled.run(inputs)
+        let json = arguments.has("json")
+        for (input, output) in zip(inputs, outputs) {
+            let shown = p.compiled.outputIsNumerical ? output.map(RunCommand.rounded) : output
+            console.line(json ? OutputFormat.json(input: input, output: shown) : OutputFormat.line(shown))
+        }
+        return status
+    }
+
+    /// Numerical outputs are printed to 6 significant digits: the model computes them to about 1e-9.
+    static func rounded(_ v: Value) -> Value {
+        guard case .real(let r) = v else { return v }
+        if r == 0 { return .real(0) }
+        let digits = 6 - Int((log10(abs(r))).rounded(.up))
+        let scale = pow(10.0, Double(max(0, min(15, digits))))
+        return .real((r * scale).rounded() / scale)
+    }
+}
+
+import Foundation
