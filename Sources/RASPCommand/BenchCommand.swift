@@ -1,5 +1,7 @@
 import Foundation
 import RASPLanguage
+import RASPModel
+import RASPCompiler
 
 /// `rasp bench [PATH...]`: speed figures for the README, measured in-process (build with -c release).
 enum BenchCommand {
@@ -9,22 +11,48 @@ enum BenchCommand {
         #if DEBUG
         console.errLine("rasp bench: note: this is a debug build; figures are for `swift run -c release rasp bench`")
         #endif
-        console.line("program                     load+check")
-        var slowest = 0.0
+        console.line("program                 load+check    compile    tracr compile")
+        var slowestLoad = 0.0, slowestCompile = 0.0, slowestLibraryCompile = 0.0
+        var programs: [String: Program] = [:]
         for path in paths {
             guard let text = FileSystem.readText(console.resolve(path)) else { continue }
             let source = SourceFile(path: path, text: text)
-            guard (try? Program.load(source)) != nil else {
+            guard let program = try? Program.load(source) else {
                 console.line("\(path): does not load")
                 continue
             }
-            let t = Clock.median { _ = try? Program.load(source) }
-            slowest = max(slowest, t)
-            console.line(source.programName.padding(toLength: 28, withPad: " ", startingAt: 0) + Clock.format(t))
+            programs[program.name] = program
+            let load = Clock.median { _ = try? Program.load(source) }
+            let compile = Clock.median { _ = try? Compiler.compile(program) }
+            slowestLoad = max(slowestLoad, load)
+            slowestCompile = max(slowestCompile, compile)
+            let tracr = TracrFigures.named(program.name)
+            if tracr != nil { slowestLibraryCompile = max(slowestLibraryCompile, compile) }
+            console.line(program.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                + Clock.format(load).leftPadded(12) + Clock.format(compile).leftPadded(11)
+                + (tracr.map { Clock.format($0.compileSeconds).leftPadded(17) } ?? ""))
         }
-        console.line("slowest load+check: \(Clock.format(slowest))")
+        console.line("slowest load+check \(Clock.format(slowestLoad)); slowest compile \(Clock.format(slowestCompile)), of a tracr library program \(Clock.format(slowestLibraryCompile))")
         evalThroughput(console: console)
+        for name in ["reverse", "shuffle_dyck2"] {
+            if let program = programs[name] { forwardThroughput(program, console: console) }
+        }
         return RASPCommandLine.Status.success
+    }
+
+    /// Sequences per second of the compiled model's forward pass (with decoding) on batches of 1,000
+    /// inputs of length max_seq_len, as tracr's jitted forward was measured.
+    static func forwardThroughput(_ program: Program, console: Console) {
+        guard let compiled = try? Compiler.compile(program) else { return }
+        var random = SplitMix64(seed: 7)
+        let inputs = (0..<1_000).map { _ in (0..<program.maxSeqLen).map { _ in program.vocab[Int(random.next() % UInt64(program.vocab.count))] } }
+        let batch = compiled.batches(inputs)[0].batch
+        var sink = 0.0
+        let forward = Clock.median(budget: 0.5) { sink += compiled.model.outputs(batch)[0] }
+        let oneCore = Clock.median(budget: 0.5) { sink += compiled.model.outputs(batch, threads: 1)[0] }
+        let decoded = Clock.median(budget: 0.5) { sink += Double(compiled.run(inputs).count) }
+        console.line("forward \(program.name) (batch 1,000, length \(program.maxSeqLen)): \(Int(1_000 / forward)) sequences/s on all cores, \(Int(1_000 / oneCore)) on one; with encoding and decoding \(Int(1_000 / decoded))")
+        if sink.isNaN { console.line("") }
     }
 
     /// `rasp eval` of 10,000 inputs of `sort`, in-process (the interpreter and the output formatting).
@@ -49,4 +77,8 @@ enum BenchCommand {
         }
         console.line("eval of 10,000 inputs of sort: \(Clock.format(t)) (\(Int(10_000 / t)) inputs/s)")
     }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

@@ -45,7 +45,7 @@ enum CompileCommand {
             return RASPCommandLine.Status.success
         }
         func row(_ name: String, _ ours: String, _ theirs: String?) -> String {
-            name.padding(toLength: 20, withPad: " ", startingAt: 0) + ours.padding(toLength: 28, withPad: " ", startingAt: 0) + (theirs ?? "")
+            name.padding(toLength: max(20, name.count + 2), withPad: " ", startingAt: 0) + ours.padding(toLength: 28, withPad: " ", startingAt: 0) + (theirs ?? "")
         }
         console.line(row("program " + p.program.name, "rasp", tracr == nil ? nil : "tracr"))
         console.line(row("layers", "\(compiled.layerCount)", tracr.map { "\($0.layers)" }))

@@ -1,160 +1,215 @@
 /// The forward pass over a batch of sequences: embeddings, then per layer the attention heads (all
 /// reading the residual before the layer) and the MLP, each adding to its own residual dimensions.
 ///
-/// Inner loops run on unsafe pointers and skip zero inputs: compiled activations are mostly one-hot,
-/// so a matrix-vector product costs a few rows rather than the whole matrix.
+/// Work is batch-major: each component runs over a chunk of sequences at a time, so per-component costs
+/// (pointer setup, reference counting) are paid once per chunk. Inner loops run on unsafe pointers and
+/// skip zero inputs: compiled activations are mostly one-hot, so a product costs a few rows.
 extension Transformer {
+    /// Sequences processed together; bounds the residual buffer to chunk x length x width doubles.
+    static let chunkSize = 256
+
     /// The final residual stream: `batch.count x batch.length x residualWidth`.
     public func residuals(_ batch: TokenBatch) -> [Double] {
         let d = residualWidth, t = batch.length
         var all = [Double](repeating: 0, count: batch.count * t * d)
         var scratch = ForwardScratch(model: self, length: t)
         all.withUnsafeMutableBufferPointer { out in
-            for b in 0..<batch.count {
-                runSequence(batch, b, out.baseAddress! + b * t * d, &scratch)
+            var start = 0
+            while start < batch.count {
+                let n = min(Transformer.chunkSize, batch.count - start)
+                runChunk(batch, start, n, out.baseAddress! + start * t * d, &scratch)
+                start += n
             }
         }
         return all
     }
 
     /// The unembedded outputs (the output s-op's dimensions): `batch.count x batch.length x outputDimensions.count`.
-    public func outputs(_ batch: TokenBatch) -> [Double] {
-        let d = residualWidth, t = batch.length, o = outputDimensions.count
+    /// Chunks of the batch run on all cores; the result does not depend on how they are spread.
+    public func outputs(_ batch: TokenBatch, threads: Int? = nil) -> [Double] {
+        let t = batch.length, o = outputDimensions.count
         var result = [Double](repeating: 0, count: batch.count * t * o)
-        var residual = [Double](repeating: 0, count: t * d)
-        var scratch = ForwardScratch(model: self, length: t)
-        let dims = outputDimensions
+        let chunks = (batch.count + Transformer.chunkSize - 1) / Transformer.chunkSize
+        let workers = min(chunks, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         result.withUnsafeMutableBufferPointer { out in
-            residual.withUnsafeMutableBufferPointer { r in
-                let rp = r.baseAddress!
-                for b in 0..<batch.count {
-                    runSequence(batch, b, rp, &scratch)
-                    let base = out.baseAddress! + b * t * o
-                    for p in 0..<t {
-                        for (k, dim) in dims.enumerated() { base[p &* o &+ k] = rp[p &* d &+ dim] }
-                    }
+            let target = SendablePointer(base: out.baseAddress!)
+            if workers <= 1 {
+                runChunks(batch, 0..<chunks, into: target)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    runChunks(batch, (w * chunks / workers)..<((w + 1) * chunks / workers), into: target)
                 }
             }
         }
         return result
     }
 
-    /// Runs sequence `b` of the batch, leaving its residual stream (length x width) at `r`.
-    func runSequence(_ batch: TokenBatch, _ b: Int, _ r: UnsafeMutablePointer<Double>, _ s: inout ForwardScratch) {
+    /// Runs the given chunks of a batch, writing their outputs into `target`.
+    private func runChunks(_ batch: TokenBatch, _ chunks: Range<Int>, into target: SendablePointer) {
+        guard !chunks.isEmpty else { return }
+        let d = residualWidth, t = batch.length, o = outputDimensions.count
+        var residual = [Double](repeating: 0, count: Transformer.chunkSize * t * d)
+        var scratch = ForwardScratch(model: self, length: t)
+        residual.withUnsafeMutableBufferPointer { r in
+            outputDimensions.withUnsafeBufferPointer { dims in
+                let rp = r.baseAddress!
+                for c in chunks {
+                    let start = c * Transformer.chunkSize
+                    let n = min(Transformer.chunkSize, batch.count - start)
+                    runChunk(batch, start, n, rp, &scratch)
+                    let base = target.base + start * t * o
+                    for p in 0..<(n * t) {
+                        for k in 0..<o { base[p &* o &+ k] = rp[p &* d &+ dims[k]] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs sequences `start..<start+n`, leaving their residual streams (n x length x width) at `r`.
+    func runChunk(_ batch: TokenBatch, _ start: Int, _ n: Int, _ r: UnsafeMutablePointer<Double>, _ s: inout ForwardScratch) {
         let d = residualWidth, t = batch.length
-        r.update(repeating: 0, count: t * d)
-        let tokenBase = b * t
-        for p in 0..<t {
-            let id = Int(batch.tokens[tokenBase + p])
-            let row = r + p * d
-            for k in s.tokenRows.start[id]..<s.tokenRows.start[id + 1] { row[s.tokenRows.columns[k]] += s.tokenRows.values[k] }
-            if p < s.positionRows.start.count - 1 {
-                for k in s.positionRows.start[p]..<s.positionRows.start[p + 1] { row[s.positionRows.columns[k]] += s.positionRows.values[k] }
+        r.update(repeating: 0, count: n * t * d)
+        batch.tokens.withUnsafeBufferPointer { tokens in
+            for b in 0..<n {
+                for p in 0..<t {
+                    let id = Int(tokens[(start + b) * t + p])
+                    let row = r + (b * t + p) * d
+                    for k in s.tokenRows.start[id]..<s.tokenRows.start[id + 1] { row[s.tokenRows.columns[k]] += s.tokenRows.values[k] }
+                    if p + 1 < s.positionRows.start.count {
+                        for k in s.positionRows.start[p]..<s.positionRows.start[p + 1] { row[s.positionRows.columns[k]] += s.positionRows.values[k] }
+                    }
+                }
             }
         }
         for layer in layers {
             // Every head reads the residual before the layer; their outputs are added afterwards.
             var headOut: [Double] = []
             swap(&headOut, &s.headOut)
-            var offset = 0
+            if headOut.count < n * t * s.headWidth { headOut = [Double](repeating: 0, count: n * t * s.headWidth) }
             headOut.withUnsafeMutableBufferPointer { out in
+                var offset = 0
                 for head in layer.heads {
                     guard let head else { continue }
-                    attention(head, r, t, d, out.baseAddress! + offset, &s)
-                    offset += t * head.outputs.count
+                    attention(head, r, n, t, d, out.baseAddress! + offset, &s)
+                    offset += n * t * head.outputs.count
                 }
                 offset = 0
                 for head in layer.heads {
                     guard let head else { continue }
                     let no = head.outputs.count
-                    for p in 0..<t {
-                        for (k, dim) in head.outputs.enumerated() { r[p &* d &+ dim] += out[offset &+ p &* no &+ k] }
+                    head.outputs.withUnsafeBufferPointer { dims in
+                        for p in 0..<(n * t) {
+                            let row = r + p * d, src = out.baseAddress! + offset + p * no
+                            for k in 0..<no { row[dims[k]] += src[k] }
+                        }
                     }
-                    offset += t * no
+                    offset += n * t * no
                 }
             }
             swap(&headOut, &s.headOut)
-            if let mlp = layer.mlp { applyMLP(mlp, r, t, d, &s) }
+            if let mlp = layer.mlp { applyMLP(mlp, r, n * t, d, &s) }
         }
     }
 
-    /// One head on one sequence: logits `q^T W_QK k`, causal mask if set, softmax, then `sum_s a_ts v_s^T W_OV`.
-    func attention(_ head: AttentionHead, _ r: UnsafeMutablePointer<Double>, _ t: Int, _ d: Int,
+    /// One head on n sequences: logits `q^T W_QK k`, causal mask if set, softmax, then
+    /// `sum_s a_ts v_s^T W_OV`, written to `out` (n x t x outputs).
+    func attention(_ head: AttentionHead, _ r: UnsafeMutablePointer<Double>, _ n: Int, _ t: Int, _ d: Int,
                    _ out: UnsafeMutablePointer<Double>, _ s: inout ForwardScratch) {
         let nq = head.queryInputs.count, nk = head.keyInputs.count, nv = head.valueInputs.count, no = head.outputs.count
         let causal = self.causal
         s.ensure(t: t, nk: nk, no: no)
         head.wQK.values.withUnsafeBufferPointer { wqk in
         head.wOV.values.withUnsafeBufferPointer { wov in
+        head.queryInputs.withUnsafeBufferPointer { qIn in
+        head.keyInputs.withUnsafeBufferPointer { kIn in
+        head.valueInputs.withUnsafeBufferPointer { vIn in
         s.qProjection.withUnsafeMutableBufferPointer { qp in
         s.keys.withUnsafeMutableBufferPointer { kb in
         s.logits.withUnsafeMutableBufferPointer { lg in
         s.vProjection.withUnsafeMutableBufferPointer { vp in
             let q = qp.baseAddress!, keys = kb.baseAddress!, logits = lg.baseAddress!, v = vp.baseAddress!
-            q.update(repeating: 0, count: t * nk)
-            v.update(repeating: 0, count: t * no)
-            for p in 0..<t {
-                let row = r + p * d
-                for j in 0..<nk { keys[p &* nk &+ j] = row[head.keyInputs[j]] }
-                for i in 0..<nq {
-                    let x = row[head.queryInputs[i]]
-                    if x == 0 { continue }
-                    let w = wqk.baseAddress! + i * nk
+            for b in 0..<n {
+                let seq = r + b * t * d
+                for i in 0..<(t &* nk) { q[i] = 0 }
+                for i in 0..<(t &* no) { v[i] = 0 }
+                for p in 0..<t {
+                    let row = seq + p * d
+                    for j in 0..<nk { keys[p &* nk &+ j] = row[kIn[j]] }
                     let qrow = q + p * nk
-                    for j in 0..<nk { qrow[j] += x * w[j] }
-                }
-                for i in 0..<nv {
-                    let x = row[head.valueInputs[i]]
-                    if x == 0 { continue }
-                    let w = wov.baseAddress! + i * no
+                    for i in 0..<nq {
+                        let x = row[qIn[i]]
+                        if x == 0 { continue }
+                        let w = wqk.baseAddress! + i * nk
+                        for j in 0..<nk { qrow[j] += x * w[j] }
+                    }
                     let vrow = v + p * no
-                    for o in 0..<no { vrow[o] += x * w[o] }
+                    for i in 0..<nv {
+                        let x = row[vIn[i]]
+                        if x == 0 { continue }
+                        let w = wov.baseAddress! + i * no
+                        for o in 0..<no { vrow[o] += x * w[o] }
+                    }
+                }
+                let seqOut = out + b * t * no
+                for p in 0..<t {
+                    let qrow = q + p * nk
+                    let lrow = logits + p * t
+                    let visible = causal ? p + 1 : t
+                    var maximum = -Double.infinity
+                    for k in 0..<visible {
+                        var dot = 0.0
+                        let krow = keys + k * nk
+                        for j in 0..<nk { dot += qrow[j] * krow[j] }
+                        lrow[k] = dot
+                        if dot > maximum { maximum = dot }
+                    }
+                    var total = 0.0
+                    var lastDifference = 0.0, lastExp = 1.0
+                    for k in 0..<visible {
+                        let difference = lrow[k] - maximum
+                        let e: Double
+                        if difference == lastDifference {
+                            e = lastExp
+                        } else if difference < -745 {
+                            e = 0  // exp underflows to zero in Double anyway
+                        } else {
+                            e = _exp(difference)
+                            lastDifference = difference
+                            lastExp = e
+                        }
+                        lrow[k] = e
+                        total += e
+                    }
+                    let orow = seqOut + p * no
+                    for o in 0..<no { orow[o] = 0 }
+                    let scale = 1 / total
+                    for k in 0..<visible {
+                        let a = lrow[k] * scale
+                        if a == 0 { continue }
+                        let vrow = v + k * no
+                        for o in 0..<no { orow[o] += a * vrow[o] }
+                    }
                 }
             }
-            for p in 0..<t {
-                let qrow = q + p * nk
-                let lrow = logits + p * t
-                let visible = causal ? p + 1 : t
-                var maximum = -Double.infinity
-                for k in 0..<visible {
-                    var dot = 0.0
-                    let krow = keys + k * nk
-                    for j in 0..<nk { dot += qrow[j] * krow[j] }
-                    lrow[k] = dot
-                    if dot > maximum { maximum = dot }
-                }
-                var total = 0.0
-                for k in 0..<visible {
-                    let e = _exp(lrow[k] - maximum)
-                    lrow[k] = e
-                    total += e
-                }
-                let orow = out + p * no
-                for o in 0..<no { orow[o] = 0 }
-                let scale = 1 / total
-                for k in 0..<visible {
-                    let a = lrow[k] * scale
-                    if a == 0 { continue }
-                    let vrow = v + k * no
-                    for o in 0..<no { orow[o] += a * vrow[o] }
-                }
-            }
-        }}}}}}
+        }}}}}}}}}
     }
 
-    /// The MLP on every position of one sequence: `out = W2^T relu(W1^T x)`.
-    func applyMLP(_ mlp: MLP, _ r: UnsafeMutablePointer<Double>, _ t: Int, _ d: Int, _ s: inout ForwardScratch) {
+    /// The MLP on `positions` residual rows: `out = W2^T relu(W1^T x)`.
+    func applyMLP(_ mlp: MLP, _ r: UnsafeMutablePointer<Double>, _ positions: Int, _ d: Int, _ s: inout ForwardScratch) {
         let nin = mlp.inputs.count, nh = mlp.hidden, no = mlp.outputs.count
         s.ensureHidden(nh)
         mlp.w1.values.withUnsafeBufferPointer { w1 in
         mlp.w2.values.withUnsafeBufferPointer { w2 in
+        mlp.inputs.withUnsafeBufferPointer { inDims in
+        mlp.outputs.withUnsafeBufferPointer { outDims in
         s.hidden.withUnsafeMutableBufferPointer { hb in
             let h = hb.baseAddress!
-            for p in 0..<t {
+            for p in 0..<positions {
                 let row = r + p * d
-                h.update(repeating: 0, count: nh)
+                for k in 0..<nh { h[k] = 0 }
                 for i in 0..<nin {
-                    let x = row[mlp.inputs[i]]
+                    let x = row[inDims[i]]
                     if x == 0 { continue }
                     let w = w1.baseAddress! + i * nh
                     for k in 0..<nh { h[k] += x * w[k] }
@@ -163,18 +218,25 @@ extension Transformer {
                     let a = h[k]
                     if a <= 0 { continue }
                     let w = w2.baseAddress! + k * no
-                    for o in 0..<no { row[mlp.outputs[o]] += a * w[o] }
+                    for o in 0..<no { row[outDims[o]] += a * w[o] }
                 }
             }
-        }}}
+        }}}}}
     }
 }
 
-/// Buffers reused across the sequences of one forward call.
+/// A pointer handed to worker threads that write disjoint parts of one buffer.
+struct SendablePointer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+}
+
+/// Buffers reused across the chunks of one forward call.
 struct ForwardScratch {
     var tokenRows: SparseRows
     var positionRows: SparseRows
-    var headOut: [Double]
+    var headOut: [Double] = []
+    /// Output dimensions written by the heads of the widest layer.
+    var headWidth: Int
     var qProjection: [Double] = []
     var keys: [Double] = []
     var logits: [Double] = []
@@ -184,11 +246,10 @@ struct ForwardScratch {
     init(model: Transformer, length t: Int) {
         tokenRows = SparseRows(model.tokenEmbedding)
         positionRows = SparseRows(model.positionEmbedding)
-        var most = 0
+        headWidth = 0
         for layer in model.layers {
-            most = max(most, layer.heads.reduce(0) { $0 + ($1?.outputs.count ?? 0) })
+            headWidth = max(headWidth, layer.heads.reduce(0) { $0 + ($1?.outputs.count ?? 0) })
         }
-        headOut = [Double](repeating: 0, count: max(1, most * t))
     }
 
     mutating func ensure(t: Int, nk: Int, no: Int) {
@@ -202,6 +263,7 @@ struct ForwardScratch {
     }
 }
 
+import Foundation
 #if canImport(Glibc)
 import Glibc
 @inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }

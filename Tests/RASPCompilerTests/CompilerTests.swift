@@ -1,0 +1,111 @@
+import Testing
+import RASPLanguage
+import RASPModel
+import RASPCompiler
+import RASPTestSupport
+
+@Suite struct CompilerTests {
+    @Test func aggregateThatCanSelectTwoValuesIsALocatedCompileError() throws {
+        let program = try Repository.load(text: """
+            vocab {"a", "b"};
+            max_seq_len 3;
+            all = select(indices, indices, true);
+            first = aggregate(all, tokens);
+            """)
+        #expect(throws: CompileError.self) { try ProgramEvaluation.run(program) }
+        do {
+            _ = try ProgramEvaluation.run(program)
+        } catch {
+            #expect(error.location == SourceLocation(line: 4, column: 9))
+            #expect(error.message.hasPrefix("categorical aggregate 'first' selects two different values"))
+        }
+    }
+
+    @Test func numericalNoneIsALocatedCompileError() throws {
+        let program = try Repository.load(text: """
+            vocab {1, 2};
+            max_seq_len 3;
+            numerical previous = map(lambda x: x * 2, shift(tokens, 1));
+            """)
+        do {
+            _ = try ProgramEvaluation.run(program)
+            Issue.record("compiled")
+        } catch {
+            #expect(error.location == SourceLocation(line: 3, column: 22))
+            #expect(error.message.hasPrefix("numerical s-op 'previous' has no value at position 0"))
+        }
+    }
+
+    /// tracr crashes assembling a head whose value is wider than its query and key (notes, section 5).
+    @Test func headWiderInValueThanInQueryAndKey() throws {
+        let program = try Repository.load(text: """
+            vocab {"a", "b"};
+            max_seq_len 10;
+            inputs distinct;
+            where = aggregate(select(tokens, tokens, ==), indices);
+            """)
+        let compiled = try Compiler.compile(program)
+        let head = try #require(compiled.model.layers[0].heads[0])
+        #expect(head.valueInputs.count > head.keyInputs.count)
+        let (checked, bad) = try ModelAgreementTests.disagreements(program)
+        #expect(checked == 4 && bad.isEmpty)
+    }
+
+    /// Selector widths of 10 and more, where tracr's fixed MLP sharpness breaks, numerically encoded.
+    @Test func numericalSelectorWidthAtLength16IsExact() throws {
+        let program = try Repository.load(text: """
+            vocab {"a"};
+            max_seq_len 16;
+            numerical n = selector_width(select(tokens, tokens, true));
+            """)
+        let compiled = try Compiler.compile(program)
+        for length in 1...16 {
+            let out = compiled.run([[Value](repeating: .string("a"), count: length)])[0]
+            #expect(out.allSatisfy { abs($0.number! - Double(length)) < 1e-9 }, "length \(length): \(out)")
+        }
+    }
+
+    @Test func causalMasksAgreeWithTheCausalInterpreter() throws {
+        let program = try Repository.load(text: """
+            vocab {"a", "b"};
+            max_seq_len 4;
+            causal;
+            opp = length - indices - 1;
+            rev = aggregate(select(indices, opp, ==), tokens);
+            numerical is_a = tokens == "a";
+            numerical frac = aggregate(select(indices, indices, true), is_a, 0);
+            both = zipmap(lambda r, f: r, rev, tokens);
+            """)
+        let (checked, bad) = try ModelAgreementTests.disagreements(program)
+        #expect(checked == 30 && bad.isEmpty)
+    }
+
+    @Test func emptyHeadSlotsAndUnusedLayersWriteNothing() throws {
+        let compiled = try Compiler.compile(try Repository.load("reverse"))
+        #expect(compiled.model.headSlots == 1)
+        #expect(compiled.model.layers[1].heads[0] == nil)
+        #expect(compiled.model.layers[3].mlp == nil)
+    }
+
+    @Test func everyMLPIsSilentAtBOS() throws {
+        // Downstream heads rely on the BOS position holding only `one` and `tokens:BOS`.
+        for name in ["shuffle_dyck2", "sort_freq", "frac_prevs_scaled", "count_less_freq_2"] {
+            let compiled = try Compiler.compile(try Repository.load(name))
+            let inputs = InputSpace(program: compiled.program).inputs(limit: 50)
+            var wrong: [String] = []
+            for (batch, _) in compiled.batches(inputs) {
+                let r = compiled.model.residuals(batch)
+                let d = compiled.model.residualWidth
+                for b in 0..<batch.count {
+                    for dim in 0..<d where !compiled.layout.labels[dim].hasSuffix("_selector_width_attn_output") {
+                        let x = r[b * batch.length * d + dim]
+                        let expected = dim == compiled.layout.one || dim == compiled.layout.bos ? 1.0 : 0.0
+                        // Heads at the BOS query leak e^-20 per key (the BOS logit is coldness / 2).
+                        if abs(x - expected) > 1e-7 { wrong.append("\(compiled.layout.labels[dim]) = \(x)") }
+                    }
+                }
+            }
+            #expect(wrong.isEmpty, "\(name): \(wrong.count) wrong at BOS, first \(wrong.prefix(3))")
+        }
+    }
+}
