@@ -56,6 +56,8 @@ public enum RASPCommandLine {
             case "compile": return try CompileCommand.run(rest, console: console)
             case "run": return try RunCommand.run(rest, console: console)
             case "circuit": return try CircuitCommand.run(rest, console: console)
+            case "prune": return try PruneCommand.run(rest, console: console)
+            case "verify": return try VerifyCommand.run(rest, console: console)
             default:
                 let known = commands.map(\.name)
                 let hint = closestName(to: command, among: known).map { "; did you mean '\($0)'?" } ?? ""

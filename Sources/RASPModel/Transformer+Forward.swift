@@ -128,7 +128,10 @@ extension Transformer {
         s.keys.withUnsafeMutableBufferPointer { kb in
         s.logits.withUnsafeMutableBufferPointer { lg in
         s.vProjection.withUnsafeMutableBufferPointer { vp in
+        s.keyNonzero.withUnsafeMutableBufferPointer { nzb in
+        s.keyCounts.withUnsafeMutableBufferPointer { cb in
             let q = qp.baseAddress!, keys = kb.baseAddress!, logits = lg.baseAddress!, v = vp.baseAddress!
+            let nonzero = nzb.baseAddress!, counts = cb.baseAddress!
             for b in 0..<n {
                 let seq = r + b * t * d
                 for i in 0..<(t &* nk) { q[i] = 0 }
@@ -151,6 +154,16 @@ extension Transformer {
                         for o in 0..<no { vrow[o] += x * w[o] }
                     }
                 }
+                // Keys are one-hot: list each key position's nonzero entries.
+                for k in 0..<t {
+                    var c = 0
+                    let krow = keys + k * nk
+                    for j in 0..<nk where krow[j] != 0 {
+                        nonzero[k &* nk &+ c] = j
+                        c += 1
+                    }
+                    counts[k] = c
+                }
                 let seqOut = out + b * t * no
                 for p in 0..<t {
                     let qrow = q + p * nk
@@ -160,7 +173,10 @@ extension Transformer {
                     for k in 0..<visible {
                         var dot = 0.0
                         let krow = keys + k * nk
-                        for j in 0..<nk { dot += qrow[j] * krow[j] }
+                        for c in 0..<counts[k] {
+                            let j = nonzero[k &* nk &+ c]
+                            dot += qrow[j] * krow[j]
+                        }
                         lrow[k] = dot
                         if dot > maximum { maximum = dot }
                     }
@@ -192,7 +208,7 @@ extension Transformer {
                     }
                 }
             }
-        }}}}}}}}}
+        }}}}}}}}}}}
     }
 
     /// The MLP on `positions` residual rows: `out = W2^T relu(W1^T x)`.
@@ -241,6 +257,8 @@ struct ForwardScratch {
     var keys: [Double] = []
     var logits: [Double] = []
     var vProjection: [Double] = []
+    var keyNonzero: [Int] = []
+    var keyCounts: [Int] = []
     var hidden: [Double] = []
 
     init(model: Transformer, length t: Int) {
@@ -256,6 +274,8 @@ struct ForwardScratch {
         if qProjection.count < t * nk { qProjection = [Double](repeating: 0, count: t * nk); keys = qProjection }
         if logits.count < t * t { logits = [Double](repeating: 0, count: t * t) }
         if vProjection.count < t * no { vProjection = [Double](repeating: 0, count: t * no) }
+        if keyNonzero.count < max(1, t * nk) { keyNonzero = [Int](repeating: 0, count: max(1, t * nk)) }
+        if keyCounts.count < t { keyCounts = [Int](repeating: 0, count: t) }
     }
 
     mutating func ensureHidden(_ n: Int) {

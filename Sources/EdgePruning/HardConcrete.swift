@@ -1,0 +1,84 @@
+import RASPLanguage
+
+/// The hard-concrete distribution of Louizos, Welling and Kingma (2018), "Learning Sparse Neural Networks
+/// through L0 Regularization", section 4, with the constants Edge Pruning uses (temperature 2/3, stretch
+/// limits -0.1 and 1.1):
+///
+///     u ~ U(0, 1),  s = sigmoid((log u - log(1 - u) + log_alpha) / beta),
+///     z = min(1, max(0, s (zeta - gamma) + gamma)).
+///
+/// z is exactly 0 or 1 with positive probability and differentiable in log_alpha in between.
+public enum HardConcrete {
+    public static let beta = 2.0 / 3.0
+    public static let gamma = -0.1
+    public static let zeta = 1.1
+
+    @inline(__always)
+    static func sigmoid(_ x: Double) -> Double { 1 / (1 + _exp(-x)) }
+
+    /// One sample of z and dz/dlog_alpha for noise u in (0, 1).
+    @inline(__always)
+    public static func sample(logAlpha: Double, noise u: Double) -> (z: Double, derivative: Double) {
+        let s = sigmoid((_log(u) - _log(1 - u) + logAlpha) / beta)
+        let stretched = s * (zeta - gamma) + gamma
+        if stretched <= 0 { return (0, 0) }
+        if stretched >= 1 { return (1, 0) }
+        return (stretched, (zeta - gamma) * s * (1 - s) / beta)
+    }
+
+    /// P(z != 0) = sigmoid(log_alpha - beta log(-gamma / zeta)) (Louizos et al., eq. 12): the expected L0
+    /// norm's term for one gate, and its derivative in log_alpha.
+    @inline(__always)
+    public static func probabilityNonzero(logAlpha: Double) -> (p: Double, derivative: Double) {
+        let p = sigmoid(logAlpha - beta * _log(-gamma / zeta))
+        return (p, p * (1 - p))
+    }
+
+    /// The deterministic gate used after training: min(1, max(0, sigmoid(log_alpha) (zeta - gamma) + gamma)).
+    public static func deterministic(logAlpha: Double) -> Double {
+        min(1, max(0, sigmoid(logAlpha) * (zeta - gamma) + gamma))
+    }
+}
+
+/// Adam (Kingma and Ba 2015, Algorithm 1): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+/// x -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+public struct Adam: Sendable {
+    public var learningRate: Double
+    public var beta1 = 0.9
+    public var beta2 = 0.999
+    public var epsilon = 1e-8
+    private var m: [Double]
+    private var v: [Double]
+    private var step = 0
+
+    public init(count: Int, learningRate: Double) {
+        self.learningRate = learningRate
+        m = [Double](repeating: 0, count: count)
+        v = [Double](repeating: 0, count: count)
+    }
+
+    /// Moves `parameters` against `gradient`, with the learning rate scaled by `scale` (the schedule).
+    public mutating func update(_ parameters: inout [Double], gradient: [Double], scale: Double = 1) {
+        step += 1
+        let c1 = 1 - _pow(beta1, Double(step)), c2 = 1 - _pow(beta2, Double(step))
+        let lr = learningRate * scale
+        for i in parameters.indices {
+            let g = gradient[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g
+            parameters[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
+@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+#else
+import Darwin
+@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
+@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
+@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+#endif
