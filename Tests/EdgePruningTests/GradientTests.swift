@@ -9,9 +9,9 @@ import RASPTestSupport
 /// The hand-written backward pass against central finite differences of the forward pass.
 @Suite struct GradientTests {
     /// Loss of the masked model on `group` for the given masks.
-    static func loss(_ plan: EdgeMaskPlan, _ group: EvaluationSet.Group, _ masks: [Double], numerical: Bool, width: Int) -> Double {
+    static func loss(_ plan: EdgeMaskPlan, _ group: EvaluationSet.Slice, _ ablation: Ablation, _ masks: [Double], numerical: Bool, width: Int) -> Double {
         let tape = MaskedTape(plan: plan, count: group.batch.count, length: group.batch.length)
-        plan.forward(group.batch, masks: masks, ablation: group.ablation, tape: tape)
+        plan.forward(group.batch, masks: masks, ablation: ablation, tape: tape)
         var g = [Double](repeating: 0, count: tape.logits.count)
         return Objective.lossAndGradient(reference: group.reference, logits: tape.logits, batch: group.batch, width: width,
                                          numerical: numerical, temperature: 3, scale: 1, gradient: &g)
@@ -26,23 +26,24 @@ import RASPTestSupport
         var random = SplitMix64(seed: 11)
         // Masks away from 0 and 1, where the model is smooth in them.
         let masks = (0..<plan.graph.edges.count).map { _ in 0.55 + 0.4 * random.nextUnit() }
-        let group = data.groups.max { $0.batch.count < $1.batch.count }!
+        let group = data.slices.max { $0.batch.count < $1.batch.count }!
+        let ablation = data.ablation(for: group, partnerTape: MaskedTape(plan: plan, count: group.batch.count, length: group.batch.length))
         let tape = MaskedTape(plan: plan, count: group.batch.count, length: group.batch.length)
-        plan.forward(group.batch, masks: masks, ablation: group.ablation, tape: tape)
+        plan.forward(group.batch, masks: masks, ablation: ablation, tape: tape)
         var logitGradient = [Double](repeating: 0, count: tape.logits.count)
         _ = Objective.lossAndGradient(reference: group.reference, logits: tape.logits, batch: group.batch, width: width,
                                       numerical: compiled.outputIsNumerical, temperature: 3, scale: 1, gradient: &logitGradient)
         var backward = MaskedBackward(plan: plan, tape: tape)
         var analytic = [Double](repeating: 0, count: masks.count)
-        backward.backward(tape: tape, masks: masks, ablation: group.ablation, logitGradient: logitGradient, into: &analytic)
+        backward.backward(tape: tape, masks: masks, ablation: ablation, logitGradient: logitGradient, into: &analytic)
         var worst = 0.0, checked = 0
         let h = 1e-6
         for e in plan.edgeCarries.indices where plan.edgeCarries[e] {
             var up = masks, down = masks
             up[e] += h
             down[e] -= h
-            let numeric = (loss(plan, group, up, numerical: compiled.outputIsNumerical, width: width)
-                - loss(plan, group, down, numerical: compiled.outputIsNumerical, width: width)) / (2 * h)
+            let numeric = (loss(plan, group, ablation, up, numerical: compiled.outputIsNumerical, width: width)
+                - loss(plan, group, ablation, down, numerical: compiled.outputIsNumerical, width: width)) / (2 * h)
             let error = abs(numeric - analytic[e]) / max(1e-3, abs(numeric) + abs(analytic[e]))
             worst = max(worst, error)
             checked += 1
