@@ -43,21 +43,30 @@ public struct Verdict: Sendable {
 }
 
 public enum Verifier {
-    /// Judges `circuit` against `golden` on the inputs of `data` (whose ablation is the one judged).
-    public static func verify(circuit: Circuit, golden: Circuit, data: EvaluationSet, derivedGolden: Circuit? = nil) -> Verdict {
+    /// The required edges of `golden` whose removal from it changes no output on any input of `data`
+    /// under its ablation: they count as optional there (RASP.md 3.4).
+    public static func unidentifiableEdges(golden: Circuit, data: EvaluationSet) -> [String] {
         let graph = data.plan.graph
-        func index(_ e: Circuit.Edge) -> Int? { graph.edge(from: e.from, to: e.to) }
         var goldenMasks = [Double](repeating: 0, count: graph.edges.count)
-        for e in golden.edges { if let i = index(e) { goldenMasks[i] = 1 } }
-        let required = golden.edges(of: .required)
-        // A required edge is unidentifiable when the golden circuit without it still gives every output.
+        for e in golden.edges { if let i = graph.edge(from: e.from, to: e.to) { goldenMasks[i] = 1 } }
         var unidentifiable: [String] = []
-        for e in required {
-            guard let i = index(e) else { continue }
+        for e in golden.edges(of: .required) {
+            guard let i = graph.edge(from: e.from, to: e.to) else { continue }
             var masks = goldenMasks
             masks[i] = 0
-            if data.evaluate(masks: masks).isFaithful { unidentifiable.append(e.key) }
+            if data.isFaithful(masks: masks) { unidentifiable.append(e.key) }
         }
+        return unidentifiable.sorted()
+    }
+
+    /// Judges `circuit` against `golden` on the inputs of `data` (whose ablation is the one judged).
+    /// `unidentifiable` may be passed when already computed for this golden circuit and data.
+    public static func verify(circuit: Circuit, golden: Circuit, data: EvaluationSet, unidentifiable known: [String]? = nil,
+                              derivedGolden: Circuit? = nil) -> Verdict {
+        let graph = data.plan.graph
+        func index(_ e: Circuit.Edge) -> Int? { graph.edge(from: e.from, to: e.to) }
+        let required = golden.edges(of: .required)
+        let unidentifiable = known ?? unidentifiableEdges(golden: golden, data: data)
         let kept = circuit.edgeKeys
         let goldenKeys = golden.edgeKeys
         let unidentifiableSet = Set(unidentifiable)

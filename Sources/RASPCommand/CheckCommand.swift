@@ -3,11 +3,13 @@ import RASPLanguage
 import RASPModel
 import RASPCompiler
 import RASPCircuits
+import EdgePruning
 
-/// `rasp check [PATH...] [--junit FILE] [--golden-dir DIR]`: the main job. For every program: load and
-/// check it, run its examples through the interpreter and the compiled model, compare the model with the
-/// interpreter on every input (a seeded sample past 20,000), and compare its golden circuit with the file
-/// in `golden/`. Prints a table and a summary; exit 1 if anything fails.
+/// `rasp check [PATH...] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--golden-dir DIR]`:
+/// the main job. For every program: load and check it, run its examples through the interpreter and the
+/// compiled model, compare the model with the interpreter on every input (a seeded sample past 20,000),
+/// compare its golden circuit with the file in `golden/`, then prune it with the default settings for
+/// every seed and verify each recovered circuit. Prints a table and a summary; exit 1 if anything fails.
 enum CheckCommand {
     struct Row {
         var program: String
@@ -15,19 +17,45 @@ enum CheckCommand {
         var graphEdges = "-"
         var required = "-"
         var inputs = "-"
+        var recovered = "-"
+        var verdict = "-"
         var failures: [String] = []
         var seconds = 0.0
+        var pruneSeconds = 0.0
         var passed: Bool { failures.isEmpty }
     }
 
+    struct Settings {
+        var seeds: [UInt64]
+        var ablation: Ablation.Kind
+        var goldenDirectory: String?
+    }
+
+    /// `0-4`, `3`, or `0,2,7`.
+    static func seeds(_ spec: String) throws(Arguments.UsageError) -> [UInt64] {
+        var out: [UInt64] = []
+        for part in spec.split(separator: ",") {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard bounds.count <= 2, let lo = UInt64(bounds[0]), let hi = UInt64(bounds.last!), lo <= hi, hi - lo < 1_000 else {
+                throw Arguments.UsageError(message: "--seeds takes seeds like 0-4 or 0,2,7, got '\(spec)'")
+            }
+            out += Array(lo...hi)
+        }
+        guard !out.isEmpty else { throw Arguments.UsageError(message: "--seeds needs at least one seed") }
+        return out
+    }
+
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: ["junit", "golden-dir"], flags: [])
+        let arguments = try Arguments(args, options: ["junit", "golden-dir", "seeds", "ablation"], flags: [])
         let paths = try programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
+        let settings = Settings(seeds: try seeds(arguments.options["seeds"] ?? "0-4"),
+                                ablation: Ablation.Kind(rawValue: try arguments.choice("ablation", default: "zero", among: Ablation.Kind.allCases.map(\.rawValue)))!,
+                                goldenDirectory: arguments.options["golden-dir"])
         var rows: [Row] = []
         let start = Clock.now()
         for path in paths {
             var row = Row(program: SourceFile(path: path, text: "").programName)
-            row.seconds = Clock.measure { check(path, arguments: arguments, console: console, row: &row) }
+            row.seconds = Clock.measure { check(path, settings: settings, console: console, row: &row) }
             rows.append(row)
         }
         let total = Clock.now() - start
@@ -43,7 +71,7 @@ enum CheckCommand {
         return failed.isEmpty ? RASPCommandLine.Status.success : RASPCommandLine.Status.failure
     }
 
-    static func check(_ path: String, arguments: Arguments, console: Console, row: inout Row) {
+    static func check(_ path: String, settings: Settings, console: Console, row: inout Row) {
         guard let program = RASPCommandLine.loadProgram(path, console: console) else {
             row.failures.append("does not load")
             return
@@ -89,7 +117,7 @@ enum CheckCommand {
         let golden = GoldenCircuit.derive(compiled, evaluation: p.evaluation)
         row.graphEdges = "\(golden.graphEdges)"
         row.required = "\(golden.edges(of: .required).count)"
-        let goldenPath = goldenFile(for: path, program: program.name, directory: arguments.options["golden-dir"])
+        let goldenPath = goldenFile(for: path, program: program.name, directory: settings.goldenDirectory)
         if let text = FileSystem.readText(console.resolve(goldenPath)) {
             do throws(Circuit.FormatError) {
                 let stored = try Circuit.parse(text, graph: ComputeGraph(model: compiled.model))
@@ -107,6 +135,33 @@ enum CheckCommand {
             row.failures.append("\(goldenPath) is missing")
             console.errLine("\(goldenPath): error: missing; review `rasp circuit \(path)` and save it with `rasp circuit \(path) -o \(goldenPath)`")
         }
+        row.pruneSeconds = Clock.measure { pruneAndVerify(p, golden: golden, settings: settings, console: console, row: &row) }
+    }
+
+    /// Edge Pruning with the default settings for every seed, each circuit judged against the golden one.
+    static func pruneAndVerify(_ p: Pipeline, golden: Circuit, settings: Settings, console: Console, row: inout Row) {
+        let data = EvaluationSet(compiled: p.compiled, inputs: VerifyCommand.evaluationInputs(p, seed: 0), ablation: settings.ablation)
+        let unidentifiable = Verifier.unidentifiableEdges(golden: golden, data: data)
+        var kept: [Int] = [], exact = 0
+        for seed in settings.seeds {
+            var configuration = PruningConfiguration()
+            configuration.seed = seed
+            configuration.ablation = settings.ablation
+            let result = EdgePruner(compiled: p.compiled, configuration: configuration).run()
+            let verdict = Verifier.verify(circuit: result.circuit, golden: golden, data: data, unidentifiable: unidentifiable)
+            kept.append(result.circuit.edges.count)
+            if verdict.isExact {
+                exact += 1
+            } else {
+                row.failures.append("seed \(seed): \(verdict.summary)")
+                console.errLine("\(p.program.name), seed \(seed): \(verdict.summary)")
+                if !verdict.missing.isEmpty { console.errLine("  missing: \(verdict.missing.joined(separator: ", "))") }
+                if !verdict.extra.isEmpty { console.errLine("  extra: \(verdict.extra.joined(separator: ", "))") }
+            }
+        }
+        let lo = kept.min()!, hi = kept.max()!
+        row.recovered = lo == hi ? "\(lo)" : "\(lo)-\(hi)"
+        row.verdict = exact == settings.seeds.count ? "exact" : "\(exact)/\(settings.seeds.count) exact"
     }
 
     /// `golden/<name>.json` beside the program's directory, or in `--golden-dir`.
@@ -120,10 +175,11 @@ enum CheckCommand {
     }
 
     static func printTable(_ rows: [Row], console: Console) {
-        let header = ["program", "layers", "edges", "required", "inputs", "verdict", "time"]
+        let header = ["program", "layers", "edges", "required", "recovered", "verdict", "inputs", "prune", "time", "check"]
         var lines = [header]
         for r in rows {
-            lines.append([r.program, r.layers, r.graphEdges, r.required, r.inputs, r.passed ? "ok" : "FAIL", Clock.format(r.seconds)])
+            lines.append([r.program, r.layers, r.graphEdges, r.required, r.recovered, r.verdict, r.inputs,
+                          Clock.format(r.pruneSeconds), Clock.format(r.seconds), r.passed ? "ok" : "FAIL"])
         }
         let widths = header.indices.map { c in lines.map { $0[c].count }.max()! }
         for (i, line) in lines.enumerated() {

@@ -53,9 +53,6 @@ enum PruneCommand {
             console.out(text)
         }
         if !quiet { console.errLine(summary(result, graphEdges: result.circuit.graphEdges, inputs: pruner.data.inputs.count)) }
-        if ProcessInfo.processInfo.environment["RASP_DEBUG_SCORES"] != nil {
-            console.errLine(result.logAlpha.enumerated().filter { pruner.data.plan.edgeCarries[$0.offset] }.map { String(format: "%.2f", $0.element) + (result.kept[$0.offset] ? "*" : "") }.sorted { Double($0.filter { $0 != "*" })! > Double($1.filter { $0 != "*" })! }.joined(separator: " "))
-        }
         return RASPCommandLine.Status.success
     }
 
