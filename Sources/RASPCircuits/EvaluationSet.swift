@@ -185,30 +185,13 @@ public final class EvaluationSet: @unchecked Sendable {
         return (part, divergence)
     }
 
-    /// KL(softmax(T reference) || softmax(T circuit)) over one output block, or the squared error of a number.
-    public static func divergence(reference: [Double], circuit: [Double], at base: Int, width: Int, numerical: Bool, temperature: Double = 1) -> Double {
-        if numerical {
-            let d = circuit[base] - reference[base]
-            return d * d
+    /// The divergence of `circuit` from `reference` at the output block starting at `base`.
+    static func divergence(reference: [Double], circuit: [Double], at base: Int, width: Int, numerical: Bool) -> Double {
+        reference.withUnsafeBufferPointer { r in
+            circuit.withUnsafeBufferPointer { c in
+                OutputDivergence.at(reference: r.baseAddress! + base, circuit: c.baseAddress! + base, width: width, numerical: numerical)
+            }
         }
-        var mr = -Double.infinity, mc = -Double.infinity
-        for k in 0..<width {
-            mr = max(mr, temperature * reference[base + k])
-            mc = max(mc, temperature * circuit[base + k])
-        }
-        var zr = 0.0, zc = 0.0
-        for k in 0..<width {
-            zr += _exp(temperature * reference[base + k] - mr)
-            zc += _exp(temperature * circuit[base + k] - mc)
-        }
-        let lr = _log(zr) + mr, lc = _log(zc) + mc
-        var kl = 0.0
-        for k in 0..<width {
-            let logP = temperature * reference[base + k] - lr
-            let logQ = temperature * circuit[base + k] - lc
-            kl += _exp(logP) * (logP - logQ)
-        }
-        return max(0, kl)
     }
 }
 
@@ -232,13 +215,3 @@ public final class TapePool: @unchecked Sendable {
 private struct ResultSlots: @unchecked Sendable {
     let base: UnsafeMutablePointer<(EvaluationSet.Faithfulness, Double)>
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
-#else
-import Darwin
-@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
-#endif

@@ -2,6 +2,7 @@ import Foundation
 import RASPLanguage
 import RASPModel
 import RASPCompiler
+import EdgePruning
 
 /// `rasp bench [PATH...]`: speed figures for the README, measured in-process (build with -c release).
 enum BenchCommand {
@@ -37,6 +38,7 @@ enum BenchCommand {
         for name in ["reverse", "shuffle_dyck2"] {
             if let program = programs[name] { forwardThroughput(program, console: console) }
         }
+        pruning(programs, console: console)
         return RASPCommandLine.Status.success
     }
 
@@ -53,6 +55,27 @@ enum BenchCommand {
         let decoded = Clock.median(budget: 0.5) { sink += Double(compiled.run(inputs).count) }
         console.line("forward \(program.name) (batch 1,000, length \(program.maxSeqLen)): \(Int(1_000 / forward)) sequences/s on all cores, \(Int(1_000 / oneCore)) on one; with encoding and decoding \(Int(1_000 / decoded))")
         if sink.isNaN { console.line("") }
+    }
+
+    /// Edge Pruning's wall time: `reverse` with the default settings and with the paper's 6,000 steps,
+    /// then every program with the default settings (seed 0).
+    static func pruning(_ programs: [String: Program], console: Console) {
+        if let reverse = programs["reverse"], let compiled = try? Compiler.compile(reverse) {
+            for steps in [PruningConfiguration().steps, 6_000] {
+                var c = PruningConfiguration()
+                c.steps = steps
+                let pruner = EdgePruner(compiled: compiled, configuration: c)
+                var result: EdgePruner.Result? = nil
+                let t = Clock.measure { result = pruner.run() }
+                console.line("prune reverse, \(steps) steps: \(Clock.format(t)) (\(Int(Double(steps) / t)) steps/s), kept \(result!.circuit.edges.count) edges")
+            }
+        }
+        var total = 0.0
+        for name in programs.keys.sorted() {
+            guard let compiled = try? Compiler.compile(programs[name]!) else { continue }
+            total += Clock.measure { _ = EdgePruner(compiled: compiled).run() }
+        }
+        console.line("prune every program (\(programs.count)), seed 0: \(Clock.format(total))")
     }
 
     /// `rasp eval` of 10,000 inputs of `sort`, in-process (the interpreter and the output formatting).

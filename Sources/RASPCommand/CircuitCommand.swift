@@ -8,14 +8,7 @@ enum CircuitCommand {
         let path = try arguments.programPath("circuit")
         guard let p = Pipeline.compile(path, console: console) else { return RASPCommandLine.Status.failure }
         let text = GoldenCircuit.derive(p.compiled, evaluation: p.evaluation).text
-        if let out = arguments.options["output"] {
-            guard FileSystem.write(text, to: console.resolve(out)) else {
-                console.errLine("rasp circuit: error: cannot write '\(out)'")
-                return RASPCommandLine.Status.failure
-            }
-        } else {
-            console.out(text)
-        }
+        guard console.emit(text, to: arguments.options["output"], command: "circuit") else { return RASPCommandLine.Status.failure }
         return RASPCommandLine.Status.success
     }
 }

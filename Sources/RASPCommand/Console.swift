@@ -1,4 +1,5 @@
 import Foundation
+import RASPLanguage
 
 /// Where a command writes and reads: the process's stdout, stderr and stdin, or buffers in tests.
 public final class Console: @unchecked Sendable {
@@ -28,6 +29,18 @@ public final class Console: @unchecked Sendable {
     public func err(_ s: String) { writeErr(s) }
     public func errLine(_ s: String) { writeErr(s + "\n") }
     public func stdin() -> String { readIn() }
+
+    /// Writes `text` to the file `path`, or to stdout when there is none; false (with an error) if the
+    /// file cannot be written.
+    func emit(_ text: String, to path: String?, command: String) -> Bool {
+        guard let path else {
+            out(text)
+            return true
+        }
+        if FileSystem.write(text, to: resolve(path)) { return true }
+        errLine("rasp \(command): error: cannot write '\(path)'")
+        return false
+    }
 
     /// A path relative to the working directory made absolute (paths stay as given when printed).
     public func resolve(_ path: String) -> String {

@@ -12,16 +12,10 @@ enum EvalCommand {
 
     /// Evaluates each line and prints its output; the status says whether every line succeeded.
     static func evaluate(program: Program, lines: [String], json: Bool, console: Console) -> Int32 {
-        let reader = InputReader(program: program)
+        let (inputs, bad) = InputReader(program: program).parseAll(lines, command: "eval", console: console)
         let interpreter = Interpreter(program: program)
-        var status = RASPCommandLine.Status.success
-        for (n, line) in lines.enumerated() {
-            let input: [Value]
-            do throws(InputReader.BadInput) { input = try reader.parse(line) } catch {
-                console.errLine("rasp eval: error: input \(lines.count > 1 ? "line \(n + 1)" : "'\(line)'"): \(error.message)")
-                status = RASPCommandLine.Status.usage
-                continue
-            }
+        var status = bad ? RASPCommandLine.Status.usage : RASPCommandLine.Status.success
+        for input in inputs {
             do throws(Interpreter.Failure) {
                 let output = try interpreter.run(input)
                 console.line(json ? OutputFormat.json(input: input, output: output) : OutputFormat.line(output))

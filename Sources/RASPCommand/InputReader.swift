@@ -41,6 +41,21 @@ struct InputReader {
         return input
     }
 
+    /// Parses every line; a bad line is reported on stderr and skipped. `bad` says whether any was.
+    func parseAll(_ lines: [String], command: String, console: Console) -> (inputs: [[Value]], bad: Bool) {
+        var inputs: [[Value]] = []
+        var bad = false
+        for (n, line) in lines.enumerated() {
+            do throws(BadInput) {
+                inputs.append(try parse(line))
+            } catch {
+                console.errLine("rasp \(command): error: input \(lines.count > 1 ? "line \(n + 1)" : "'\(line)'"): \(error.message)")
+                bad = true
+            }
+        }
+        return (inputs, bad)
+    }
+
     /// The raw lines to evaluate, from `--input` or `--inputs`.
     static func lines(_ arguments: Arguments, console: Console) throws(Arguments.UsageError) -> [String] {
         switch (arguments.options["input"], arguments.options["inputs"]) {

@@ -44,14 +44,7 @@ enum PruneCommand {
             }
         }
         let text = result.circuit.text
-        if let out = arguments.options["output"] {
-            guard FileSystem.write(text, to: console.resolve(out)) else {
-                console.errLine("rasp prune: error: cannot write '\(out)'")
-                return RASPCommandLine.Status.failure
-            }
-        } else {
-            console.out(text)
-        }
+        guard console.emit(text, to: arguments.options["output"], command: "prune") else { return RASPCommandLine.Status.failure }
         if !quiet { console.errLine(summary(result, graphEdges: result.circuit.graphEdges, inputs: pruner.data.inputs.count)) }
         return RASPCommandLine.Status.success
     }

@@ -9,26 +9,14 @@ enum RunCommand {
         guard let program = RASPCommandLine.loadProgram(path, console: console) else { return RASPCommandLine.Status.failure }
         let lines = try InputReader.lines(arguments, console: console)
         guard let p = Pipeline.compile(program, console: console) else { return RASPCommandLine.Status.failure }
-        let reader = InputReader(program: program)
-        var status = RASPCommandLine.Status.success
-        var inputs: [[Value]] = []
-        var lineOfInput: [Int] = []
-        for (n, line) in lines.enumerated() {
-            do throws(InputReader.BadInput) {
-                inputs.append(try reader.parse(line))
-                lineOfInput.append(n)
-            } catch {
-                console.errLine("rasp run: error: input \(lines.count > 1 ? "line \(n + 1)" : "'\(line)'"): \(error.message)")
-                status = RASPCommandLine.Status.usage
-            }
-        }
+        let (inputs, bad) = InputReader(program: program).parseAll(lines, command: "run", console: console)
         let outputs = p.compiled.run(inputs)
         let json = arguments.has("json")
         for (input, output) in zip(inputs, outputs) {
             let shown = p.compiled.outputIsNumerical ? output.map(RunCommand.rounded) : output
             console.line(json ? OutputFormat.json(input: input, output: shown) : OutputFormat.line(shown))
         }
-        return status
+        return bad ? RASPCommandLine.Status.usage : RASPCommandLine.Status.success
     }
 
     /// Numerical outputs are printed to 6 significant digits: the model computes them to about 1e-9.

@@ -9,16 +9,16 @@ public struct Parser {
     /// Most diagnostics reported for one file; past this the parser stops.
     public static let maximumDiagnostics = 50
 
-    private let source: SourceFile
-    private var tokens: [Token]
-    private var position = 0
-    private var nesting = 0
+    let source: SourceFile
+    var tokens: [Token]
+    var position = 0
+    var nesting = 0
     /// Set when the current statement hit the nesting limit; the statement is abandoned.
-    private var abandoned = false
+    var abandoned = false
     public private(set) var diagnostics: [Diagnostic] = []
 
     /// Lines where the lexer reported a problem: parser errors there would only repeat it.
-    private var linesWithLexerErrors: Set<Int> = []
+    var linesWithLexerErrors: Set<Int> = []
     /// Whether the file is binary (not UTF-8 text); nothing else is reported then.
     public private(set) var isBinary = false
 
@@ -47,41 +47,41 @@ public struct Parser {
 
     // MARK: Token access
 
-    private var current: Token { tokens[position] }
-    private var atEnd: Bool { if case .endOfFile = current.kind { return true } else { return false } }
+    var current: Token { tokens[position] }
+    var atEnd: Bool { if case .endOfFile = current.kind { return true } else { return false } }
 
-    private func peek(_ ahead: Int) -> Token {
+    func peek(_ ahead: Int) -> Token {
         tokens[min(position + ahead, tokens.count - 1)]
     }
 
     @discardableResult
-    private mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let t = tokens[position]
         if position < tokens.count - 1 { position += 1 }
         return t
     }
 
-    private mutating func accept(_ symbol: Symbol) -> Bool {
+    mutating func accept(_ symbol: Symbol) -> Bool {
         if current.is(symbol) { advance(); return true }
         return false
     }
 
-    private mutating func accept(_ keyword: Keyword) -> Bool {
+    mutating func accept(_ keyword: Keyword) -> Bool {
         if current.is(keyword) { advance(); return true }
         return false
     }
 
     /// The location just after the previous token, where a missing `;` belongs.
-    private var afterPrevious: SourceLocation {
+    var afterPrevious: SourceLocation {
         position == 0 ? current.location : source.location(ofOffset: tokens[position - 1].end)
     }
 
-    private mutating func error(_ message: String, at location: SourceLocation) {
+    mutating func error(_ message: String, at location: SourceLocation) {
         guard !linesWithLexerErrors.contains(location.line) else { return }
         if diagnostics.count < Parser.maximumDiagnostics { diagnostics.append(Diagnostic(message, at: location)) }
     }
 
-    private mutating func expect(_ symbol: Symbol, _ context: String) -> Bool {
+    mutating func expect(_ symbol: Symbol, _ context: String) -> Bool {
         if accept(symbol) { return true }
         if symbol == .semicolon || symbol == .rightParen || symbol == .rightBracket || symbol == .rightBrace {
             error("expected '\(symbol.rawValue)' \(context)", at: afterPrevious)
@@ -92,7 +92,7 @@ public struct Parser {
     }
 
     /// Skips to just past the next `;` (or to a `}` / end of file), so parsing resumes at a statement.
-    private mutating func synchronize() {
+    mutating func synchronize() {
         let startLine = current.location.line
         while !atEnd {
             if current.is(.rightBrace) { return }
@@ -102,12 +102,12 @@ public struct Parser {
         }
     }
 
-    private var isFirstOnLine: Bool {
+    var isFirstOnLine: Bool {
         position == 0 || tokens[position - 1].location.line < current.location.line
     }
 
     /// Whether the current token can start a statement (used to recover from a missing `;`).
-    private var atStatementStart: Bool {
+    var atStatementStart: Bool {
         switch current.kind {
         case .keyword(let k):
             return [.vocab, .max_seq_len, .causal, .output, .example, .def, .numerical, .categorical, .return].contains(k)
@@ -121,7 +121,7 @@ public struct Parser {
     }
 
     /// Ends a statement: a `;`, or a diagnostic and recovery.
-    private mutating func endStatement(_ what: String) {
+    mutating func endStatement(_ what: String) {
         if accept(.semicolon) { return }
         error("expected ';' after \(what)", at: afterPrevious)
         if !atStatementStart { synchronize() }
@@ -129,7 +129,7 @@ public struct Parser {
 
     // MARK: Statements
 
-    private mutating func parseStatement(topLevel: Bool) -> Statement? {
+    mutating func parseStatement(topLevel: Bool) -> Statement? {
         abandoned = false
         let start = current.location
         switch current.kind {
@@ -202,7 +202,7 @@ public struct Parser {
         }
     }
 
-    private mutating func parseAssignment() -> Statement? {
+    mutating func parseAssignment() -> Statement? {
         let start = current.location
         var encoding: Encoding? = nil
         if accept(.numerical) { encoding = .numerical } else if accept(.categorical) { encoding = .categorical }
@@ -234,7 +234,7 @@ public struct Parser {
         return .assign(name: name, encoding: encoding, value: value, location: start)
     }
 
-    private mutating func parseDefinition() -> Statement? {
+    mutating func parseDefinition() -> Statement? {
         let start = current.location
         advance()
         guard case .identifier(let name) = current.kind else {
@@ -288,7 +288,7 @@ public struct Parser {
         return .define(MacroDefinition(name: name, parameters: parameters, body: body, result: result, location: start))
     }
 
-    private mutating func parseVocabItems() -> [LiteralSyntax]? {
+    mutating func parseVocabItems() -> [LiteralSyntax]? {
         guard expect(.leftBrace, "after 'vocab'") else { synchronize(); return nil }
         var items: [LiteralSyntax] = []
         if accept(.rightBrace) { return items }
@@ -321,7 +321,7 @@ public struct Parser {
         return items
     }
 
-    private mutating func parseLiteralList(_ what: String) -> [LiteralSyntax]? {
+    mutating func parseLiteralList(_ what: String) -> [LiteralSyntax]? {
         guard accept(.leftBracket) else {
             error("expected '[' to begin the \(what), found \(current.spelling)", at: current.location)
             return nil
@@ -338,7 +338,7 @@ public struct Parser {
     }
 
     /// A literal value: string, number (optionally negative), true/false/none, or a tuple of literals.
-    private mutating func parseLiteral(allowTuples: Bool, depth: Int = 0) -> LiteralSyntax? {
+    mutating func parseLiteral(allowTuples: Bool, depth: Int = 0) -> LiteralSyntax? {
         let start = current.location
         switch current.kind {
         case .string(let s): advance(); return LiteralSyntax(value: .string(s), location: start)
@@ -373,253 +373,4 @@ public struct Parser {
             return nil
         }
     }
-}
-
-// MARK: Expressions
-
-extension Parser {
-    /// Precedence of binary operators, loosest first, as in Python.
-    private static func precedence(_ op: BinaryOperator) -> Int {
-        switch op {
-        case .or: return 1
-        case .and: return 2
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return 4
-        case .add, .subtract: return 5
-        case .multiply, .divide, .floorDivide, .modulo: return 6
-        case .power: return 8
-        }
-    }
-    private static let notPrecedence = 3
-    private static let unaryMinusPrecedence = 7
-
-    private var currentBinaryOperator: BinaryOperator? {
-        switch current.kind {
-        case .keyword(.or): return .or
-        case .keyword(.and): return .and
-        case .symbol(let s):
-            switch s {
-            case .plus: return .add
-            case .minus: return .subtract
-            case .star: return .multiply
-            case .slash: return .divide
-            case .slashSlash: return .floorDivide
-            case .percent: return .modulo
-            case .starStar: return .power
-            case .equal: return .equal
-            case .notEqual: return .notEqual
-            case .less: return .less
-            case .lessEqual: return .lessEqual
-            case .greater: return .greater
-            case .greaterEqual: return .greaterEqual
-            default: return nil
-            }
-        default: return nil
-        }
-    }
-
-    /// Enters one level of nesting; false (with a diagnostic, once per statement) past the limit.
-    private mutating func enter() -> Bool {
-        if abandoned { return false }
-        nesting += 1
-        if nesting > Parser.maximumNesting {
-            error("expression is nested too deeply (the limit is \(Parser.maximumNesting) levels)", at: current.location)
-            abandoned = true
-            return false
-        }
-        return true
-    }
-
-    private mutating func leave() { nesting -= 1 }
-
-    private func errorExpr(_ location: SourceLocation) -> Expr { Expr(.error, at: location) }
-
-    /// Builds a node, refusing trees deeper than the nesting limit (long operator chains).
-    private mutating func make(_ kind: Expr.Kind, at location: SourceLocation) -> Expr {
-        let e = Expr(kind, at: location)
-        if e.height > Parser.maximumNesting, !abandoned {
-            error("expression is nested too deeply (the limit is \(Parser.maximumNesting) levels)", at: location)
-            abandoned = true
-            return errorExpr(location)
-        }
-        return e
-    }
-
-    /// `expression := then 'if' condition 'else' otherwise | or-expression`
-    mutating func parseExpression() -> Expr {
-        let start = current.location
-        guard enter() else { return errorExpr(start) }
-        defer { leave() }
-        let then = parseBinary(minimum: 1)
-        guard !abandoned, accept(.if) else { return then }
-        let condition = parseBinary(minimum: 1)
-        guard !abandoned else { return errorExpr(start) }
-        guard accept(.else) else {
-            error("expected 'else' in conditional expression, found \(current.spelling)", at: current.location)
-            return errorExpr(start)
-        }
-        let otherwise = parseExpression()
-        return make(.conditional(then: then, condition: condition, otherwise: otherwise), at: then.location)
-    }
-
-    /// Precedence climbing over the binary operators.
-    private mutating func parseBinary(minimum: Int) -> Expr {
-        let start = current.location
-        guard enter() else { return errorExpr(start) }
-        defer { leave() }
-        var lhs = parsePrefix()
-        while !abandoned, let op = currentBinaryOperator {
-            let p = Parser.precedence(op)
-            guard p >= minimum else { break }
-            let opLocation = current.location
-            advance()
-            let rhs: Expr
-            if op == .power {
-                rhs = parseBinary(minimum: Parser.unaryMinusPrecedence)  // right-associative, allows 2 ** -1
-            } else {
-                rhs = parseBinary(minimum: p + 1)
-            }
-            lhs = make(.binary(op, lhs, rhs), at: opLocation)
-            if op.isComparison, let next = currentBinaryOperator, next.isComparison {
-                error("comparisons cannot be chained; combine them with 'and'", at: current.location)
-                advance()
-                _ = parseBinary(minimum: p + 1)
-            }
-        }
-        return lhs
-    }
-
-    private mutating func parsePrefix() -> Expr {
-        let start = current.location
-        if accept(.not) {
-            guard enter() else { return errorExpr(start) }
-            defer { leave() }
-            let operand = parseBinary(minimum: Parser.notPrecedence)
-            return make(.unary(.not, operand), at: start)
-        }
-        if accept(.minus) {
-            guard enter() else { return errorExpr(start) }
-            defer { leave() }
-            let operand = parseBinary(minimum: Parser.unaryMinusPrecedence)
-            return make(.unary(.negate, operand), at: start)
-        }
-        return parsePostfix()
-    }
-
-    private mutating func parsePostfix() -> Expr {
-        var e = parsePrimary()
-        while !abandoned {
-            if current.is(.leftBracket) {
-                let location = current.location
-                advance()
-                let index = parseExpression()
-                _ = expect(.rightBracket, "after the index")
-                e = make(.index(e, index), at: location)
-            } else if current.is(.leftParen) {
-                error("only names can be called", at: current.location)
-                advance()
-                return errorExpr(e.location)
-            } else {
-                break
-            }
-        }
-        return e
-    }
-
-    private mutating func parsePrimary() -> Expr {
-        let start = current.location
-        switch current.kind {
-        case .integer(let i): advance(); return Expr(.integer(i), at: start)
-        case .real(let r): advance(); return Expr(.real(r), at: start)
-        case .string(let s): advance(); return Expr(.string(s), at: start)
-        case .keyword(.true): advance(); return Expr(.bool(true), at: start)
-        case .keyword(.false): advance(); return Expr(.bool(false), at: start)
-        case .keyword(.none): advance(); return Expr(.none, at: start)
-        case .keyword(.lambda): return parseLambda()
-        case .keyword(.numerical), .keyword(.categorical):
-            // `numerical(e)` / `categorical(e)` annotate an expression.
-            let name = current.is(.numerical) ? "numerical" : "categorical"
-            advance()
-            guard current.is(.leftParen) else {
-                error("expected '(' after '\(name)'", at: current.location)
-                return errorExpr(start)
-            }
-            return parseCall(name: name, nameLocation: start)
-        case .identifier(let name):
-            advance()
-            if current.is(.leftParen) { return parseCall(name: name, nameLocation: start) }
-            return Expr(.name(name), at: start)
-        case .symbol(.leftParen):
-            advance()
-            if accept(.rightParen) { return Expr(.tuple([]), at: start) }
-            let first = parseExpression()
-            if accept(.rightParen) { return first }
-            guard current.is(.comma) else {
-                if !abandoned { _ = expect(.rightParen, "to close the parenthesis") }
-                return first.kind.isError ? first : errorExpr(start)
-            }
-            var items = [first]
-            while accept(.comma), !abandoned {
-                if current.is(.rightParen) { break }
-                items.append(parseExpression())
-            }
-            if !abandoned { _ = expect(.rightParen, "to close the tuple") }
-            return make(.tuple(items), at: start)
-        default:
-            error("expected an expression, found \(current.spelling)", at: start)
-            return errorExpr(start)
-        }
-    }
-
-    private mutating func parseCall(name: String, nameLocation: SourceLocation) -> Expr {
-        advance()  // '('
-        var arguments: [Expr] = []
-        if !current.is(.rightParen) {
-            repeat {
-                if abandoned { return errorExpr(nameLocation) }
-                if current.is(.rightParen) { break }
-                // A bare comparison operator is a select predicate: select(k, q, <=).
-                if case .symbol(let s) = current.kind,
-                   let op = BinaryOperator(rawValue: s.rawValue), op.isComparison,
-                   peek(1).is(.comma) || peek(1).is(.rightParen) {
-                    arguments.append(Expr(.comparisonOperator(op), at: current.location))
-                    advance()
-                    continue
-                }
-                arguments.append(parseExpression())
-            } while accept(.comma)
-        }
-        if abandoned { return errorExpr(nameLocation) }
-        guard accept(.rightParen) else {
-            error("expected ')' or ',' in the arguments of '\(name)', found \(current.spelling)", at: current.location)
-            return errorExpr(nameLocation)
-        }
-        return make(.call(name: name, nameLocation: nameLocation, arguments: arguments), at: nameLocation)
-    }
-
-    private mutating func parseLambda() -> Expr {
-        let start = current.location
-        advance()
-        var parameters: [String] = []
-        if !current.is(.colon) {
-            repeat {
-                guard case .identifier(let p) = current.kind else {
-                    error("expected a lambda parameter, found \(current.spelling)", at: current.location)
-                    return errorExpr(start)
-                }
-                if parameters.contains(p) { error("duplicate lambda parameter '\(p)'", at: current.location) }
-                parameters.append(p)
-                advance()
-            } while accept(.comma)
-        }
-        guard accept(.colon) else {
-            error("expected ':' after the lambda's parameters, found \(current.spelling)", at: current.location)
-            return errorExpr(start)
-        }
-        let body = parseExpression()
-        return make(.lambda(parameters: parameters, body: body), at: start)
-    }
-}
-
-extension Expr.Kind {
-    var isError: Bool { if case .error = self { return true } else { return false } }
 }

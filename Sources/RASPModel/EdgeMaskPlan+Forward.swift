@@ -139,7 +139,6 @@ extension EdgeMaskPlan {
                     let row = b * t + p
                     let qrow = q + row * nk, arow = a + row * t
                     let visible = causal ? p + 1 : t
-                    var maximum = -Double.infinity
                     for s in 0..<visible {
                         var dot = 0.0
                         let krow = xk + (b * t + s) * nk
@@ -148,16 +147,8 @@ extension EdgeMaskPlan {
                             dot += qrow[j] * krow[j]
                         }
                         arow[s] = dot
-                        if dot > maximum { maximum = dot }
                     }
-                    var total = 0.0
-                    for s in 0..<visible {
-                        let e = _exp(arow[s] - maximum)
-                        arow[s] = e
-                        total += e
-                    }
-                    let scale = 1 / total
-                    for s in 0..<visible { arow[s] *= scale }
+                    softmaxInPlace(arow, visible)
                     for s in visible..<t { arow[s] = 0 }
                     let orow = out + row * no
                     for o in 0..<no { orow[o] = 0 }

@@ -169,7 +169,6 @@ extension Transformer {
                     let qrow = q + p * nk
                     let lrow = logits + p * t
                     let visible = causal ? p + 1 : t
-                    var maximum = -Double.infinity
                     for k in 0..<visible {
                         var dot = 0.0
                         let krow = keys + k * nk
@@ -178,30 +177,12 @@ extension Transformer {
                             dot += qrow[j] * krow[j]
                         }
                         lrow[k] = dot
-                        if dot > maximum { maximum = dot }
                     }
-                    var total = 0.0
-                    var lastDifference = 0.0, lastExp = 1.0
-                    for k in 0..<visible {
-                        let difference = lrow[k] - maximum
-                        let e: Double
-                        if difference == lastDifference {
-                            e = lastExp
-                        } else if difference < -745 {
-                            e = 0  // exp underflows to zero in Double anyway
-                        } else {
-                            e = _exp(difference)
-                            lastDifference = difference
-                            lastExp = e
-                        }
-                        lrow[k] = e
-                        total += e
-                    }
+                    softmaxInPlace(lrow, visible)
                     let orow = seqOut + p * no
                     for o in 0..<no { orow[o] = 0 }
-                    let scale = 1 / total
                     for k in 0..<visible {
-                        let a = lrow[k] * scale
+                        let a = lrow[k]
                         if a == 0 { continue }
                         let vrow = v + k * no
                         for o in 0..<no { orow[o] += a * vrow[o] }
