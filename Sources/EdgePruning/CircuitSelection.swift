@@ -27,7 +27,7 @@ struct CircuitSelection {
         // Edges that carry nothing never change an output; only the others are candidates. Highest score
         // first; ties by edge index, so the order is deterministic.
         let order = (0..<edges).filter { carries[$0] }.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-        let atThreshold = order.filter { scores[$0] > 0 }.count
+        let atThreshold = order.filter { HardConcrete.deterministic(logAlpha: scores[$0]) > 0.5 }.count
         func prefix(_ k: Int) -> [Bool] {
             var kept = [Bool](repeating: false, count: edges)
             for e in order.prefix(k) { kept[e] = true }

@@ -4,7 +4,7 @@ import RASPModel
 /// dL/dlogits to dL/dm for every edge mask m. Components are visited in reverse order, so a writer's
 /// gradient is complete (all its readers come later) before it is pushed to its inputs. Gradient
 /// buffers are arenas laid out like the tape's.
-struct MaskedBackward {
+public struct MaskedBackward: Sendable {
     let plan: EdgeMaskPlan
     var writerGradients: [Double]
     var readerGradients: [Double]
@@ -12,7 +12,7 @@ struct MaskedBackward {
     var units: [Int] = []
     var entryGradients: [Double] = []
 
-    init(plan: EdgeMaskPlan, tape: MaskedTape) {
+    public init(plan: EdgeMaskPlan, tape: MaskedTape) {
         self.plan = plan
         writerGradients = [Double](repeating: 0, count: tape.writers.count)
         readerGradients = [Double](repeating: 0, count: tape.readers.count)
@@ -20,7 +20,7 @@ struct MaskedBackward {
     }
 
     /// Adds dL/dm for this batch into `maskGradient`, given dL/dlogits.
-    mutating func backward(tape: MaskedTape, masks: [Double], ablation: Ablation, logitGradient: [Double], into maskGradient: inout [Double]) {
+    public mutating func backward(tape: MaskedTape, masks: [Double], ablation: Ablation, logitGradient: [Double], into maskGradient: inout [Double]) {
         let n = tape.positions
         for i in writerGradients.indices { writerGradients[i] = 0 }
         let out = n * plan.readerStart[plan.outputReader]

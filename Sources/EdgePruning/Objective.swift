@@ -3,10 +3,10 @@ import RASPCircuits
 
 /// The faithfulness objective over the non-BOS positions of a chunk: `OutputDivergence` at every
 /// position (KL at inverse temperature T for categorical outputs, squared error for numerical ones).
-enum Objective {
+public enum Objective {
     /// Writes `scale` times the loss's gradient in the logits into `gradient` (zero at BOS) and returns
     /// `scale` times the loss.
-    static func lossAndGradient(reference: [Double], logits: [Double], batch: TokenBatch, width o: Int, numerical: Bool,
+    public static func lossAndGradient(reference: [Double], logits: [Double], batch: TokenBatch, width o: Int, numerical: Bool,
                                 temperature: Double, scale: Double, gradient: inout [Double]) -> Double {
         var loss = 0.0
         let t = batch.length

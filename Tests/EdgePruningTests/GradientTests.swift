@@ -3,7 +3,7 @@ import RASPLanguage
 import RASPModel
 import RASPCompiler
 import RASPCircuits
-@testable import EdgePruning
+import EdgePruning
 import RASPTestSupport
 
 /// The hand-written backward pass against central finite differences of the forward pass.

@@ -36,3 +36,13 @@ import RASPTestSupport
         #expect(total > 6_000)
     }
 }
+
+@Suite struct FixtureTests {
+    /// The repository keeps a copy of ../shared/tracr/library.json so tests run on a clean clone; when the
+    /// shared file is present, the copy must be identical.
+    @Test func libraryFixtureMatchesTheSharedFile() throws {
+        let shared = Repository.root + "/../shared/tracr/library.json"
+        guard let original = FileSystem.readBytes(shared) else { return }
+        #expect(FileSystem.readBytes(Repository.fixtures + "/tracr/library.json") == original)
+    }
+}
