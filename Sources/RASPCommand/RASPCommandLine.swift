@@ -23,9 +23,9 @@ public enum RASPCommandLine {
         ("compile", "compile to a transformer and describe it: rasp compile FILE [--json] [-o model.safetensors]"),
         ("run", "run the compiled model: rasp run FILE --input \"...\" | --inputs FILE|- [--json]"),
         ("circuit", "print the golden circuit the compiler derives: rasp circuit FILE [-o circuit.json]"),
-        ("prune", "recover a circuit with Edge Pruning: rasp prune FILE [--ablation zero|mean|resample] [--seed N] [--steps N] [--target-sparsity S] [-o circuit.json]"),
-        ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--golden G.json] [--ablation A] [--json]"),
-        ("check", "the whole pipeline over programs: rasp check [PATH...] [--junit FILE]"),
+        ("prune", "recover a circuit with Edge Pruning: rasp prune FILE [--ablation zero|mean|resample] [--seed N] [--steps N] [--target-sparsity S] [-o circuit.json] [--lr R] [--lambda-lr R] [--temperature T] [--sequences-per-step N] [--initial-log-alpha A] [--node-masks] [--quiet]"),
+        ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--golden G.json] [--ablation A] [--seed N] [--json]"),
+        ("check", "the whole pipeline over programs: rasp check [PATH...] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--golden-dir DIR]"),
         ("bench", "measure parse, compile, forward and pruning speed: rasp bench [PATH...]"),
     ]
 
@@ -42,6 +42,10 @@ public enum RASPCommandLine {
             return Status.usage
         }
         let rest = Array(args.dropFirst())
+        if let entry = commands.first(where: { $0.name == command }), rest.contains("--help") || rest.contains("-h") {
+            console.line("rasp \(entry.name): \(entry.summary)")
+            return Status.success
+        }
         do throws(Arguments.UsageError) {
             switch command {
             case "--help", "-h", "help":
