@@ -61,8 +61,9 @@ public final class EvaluationSet: @unchecked Sendable {
             }
             var sum = [Double](repeating: 0, count: ablation == .mean ? t * plan.totalWriterWidth : 0)
             var start = 0
+            let limit = plan.batchLimit(length: t, preferred: size)
             while start < batch.count {
-                let range = start..<min(batch.count, start + max(1, size))
+                let range = start..<min(batch.count, start + limit)
                 start = range.upperBound
                 let slice = batch.slice(range)
                 let tape = pool.tape(plan: plan, count: slice.count, length: t)

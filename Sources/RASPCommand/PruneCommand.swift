@@ -19,7 +19,7 @@ enum PruneCommand {
         c.learningRate = try arguments.number("lr", default: c.learningRate, range: 1e-6...100)
         c.lambdaLearningRate = try arguments.number("lambda-lr", default: c.lambdaLearningRate, range: 0...100)
         c.temperature = try arguments.number("temperature", default: c.temperature, range: 1e-3...1e3)
-        c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...100_000)
+        c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...4_096)
         c.initialLogAlpha = try arguments.number("initial-log-alpha", default: c.initialLogAlpha, range: -20...20)
         c.nodeMasks = arguments.has("node-masks")
         return c

@@ -9,6 +9,7 @@ public enum Compiler {
         let graph = try CompileGraph(program: program)
         let allocation = LayerAllocation(graph: graph)
         let layout = ResidualLayout(graph: graph, program: program)
+        try checkSize(graph: graph, allocation: allocation, layout: layout)
         let build = Constructions(graph: graph, layout: layout, coldness: coldness)
         let headSlots = allocation.heads.map(\.count).max() ?? 0
         let attentionDimensions = Set(layout.attentionDimension.values)
@@ -64,5 +65,57 @@ public enum Compiler {
                                 outputDimensions: layout.nodeDimensions[graph.output])
         return CompiledProgram(program: program, model: model, layout: layout, nodes: graph.nodes, outputNode: graph.output,
                                heads: roles, mlpNodes: allocation.mlps)
+    }
+
+    /// Most weights a compiled model may have (200 MB of doubles); past it compiling is refused.
+    public static let maximumWeights = 25_000_000
+
+    /// Refuses, before anything is allocated, a model whose matrices would hold more than
+    /// `maximumWeights` values, naming the s-op that contributes most.
+    static func checkSize(graph: CompileGraph, allocation: LayerAllocation, layout: ResidualLayout) throws(CompileError) {
+        func width(_ id: Int) -> Int { layout.nodeDimensions[id].count }
+        var total = 0, largest = (weights: 0, node: graph.output)
+        for l in 0..<allocation.layerCount {
+            for id in allocation.heads[l] {
+                var w = 0
+                switch graph.nodes[id].operation {
+                case .aggregate(let s, let x): w = (width(s.queries) + 1) * (width(s.keys) + 1) + width(x) * width(id)
+                case .selectorWidth(let s): w = (width(s.queries) + 1) * (width(s.keys) + 1) + 1
+                default: break
+                }
+                total += w
+                if w > largest.weights { largest = (w, id) }
+            }
+            // A layer's MLP blocks are combined in parallel into one dense pair of matrices.
+            var inputs = 0, hidden = 0, outputs = 0
+            for id in allocation.mlps[l] {
+                let node = graph.nodes[id]
+                let out = width(id)
+                var i = 0, h = 0
+                switch node.operation {
+                case .map(_, let x):
+                    let n = graph.nodes[x].values.count
+                    (i, h) = graph.nodes[x].encoding == .numerical ? (3, 2 * n + 1) : (width(x) + 1, node.encoding == .numerical ? 2 : out)
+                case .sequenceMap(_, let a, let b):
+                    (i, h) = a == b ? (width(a) + 1, out) : (width(a) + width(b) + 2, width(a) * width(b))
+                case .linearSequenceMap:
+                    (i, h) = (3, 4)
+                case .selectorWidth:
+                    (i, h) = (3, 2 * node.values.count + 1)
+                default:
+                    break
+                }
+                inputs += i
+                hidden += h
+                outputs += out
+                if i * h + h * out > largest.weights { largest = (i * h + h * out, id) }
+            }
+            total += inputs * hidden + hidden * outputs
+        }
+        total += (graph.nodes.count + layout.width) * layout.width
+        if total > maximumWeights {
+            let node = graph.nodes[largest.node]
+            throw CompileError("the compiled model would have about \(total) weights (the limit is \(maximumWeights)); '\(node.label)' alone needs \(largest.weights)", at: node.location)
+        }
     }
 }

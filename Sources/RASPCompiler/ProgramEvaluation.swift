@@ -18,9 +18,10 @@ public struct ProgramEvaluation: Sendable {
 
     public static let defaultLimit = 20_000
 
+    /// Evaluates every input, or a sample of `limit` (fewer for very long inputs: at most 2 million tokens).
     public static func run(_ program: Program, limit: Int = defaultLimit, seed: UInt64 = 0) throws(CompileError) -> ProgramEvaluation {
         let space = InputSpace(program: program)
-        let inputs = space.inputs(limit: limit, seed: seed)
+        let inputs = space.inputs(limit: min(limit, max(100, 2_000_000 / program.maxSeqLen)), seed: seed)
         let interpreter = Interpreter(program: program)
         var outputs: [[Value]] = []
         outputs.reserveCapacity(inputs.count)

@@ -60,6 +60,12 @@ public struct EdgeMaskPlan: Sendable {
         entryEdge = edgeOf
     }
 
+    /// How many sequences of `length` positions a batch may hold, at most `preferred`, so that its tape
+    /// (writer and reader arenas) stays within 4 million values (32 MB).
+    public func batchLimit(length: Int, preferred: Int) -> Int {
+        max(1, min(preferred, 4_000_000 / max(1, length * (totalWriterWidth + totalReaderWidth))))
+    }
+
     /// Total width of all writers (and readers): the arena holds `positions` times this many values.
     public var totalWriterWidth: Int { writerStart.last! }
     public var totalReaderWidth: Int { readerStart.last! }

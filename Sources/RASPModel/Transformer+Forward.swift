@@ -5,8 +5,11 @@
 /// (pointer setup, reference counting) are paid once per chunk. Inner loops run on unsafe pointers and
 /// skip zero inputs: compiled activations are mostly one-hot, so a product costs a few rows.
 extension Transformer {
-    /// Sequences processed together; bounds the residual buffer to chunk x length x width doubles.
-    static let chunkSize = 256
+    /// Sequences processed together: at most 256, and few enough that a chunk's residual stream
+    /// (sequences x length x width doubles) stays within 8 million values (64 MB).
+    func chunkSize(length t: Int) -> Int {
+        max(1, min(256, 8_000_000 / max(1, t * residualWidth)))
+    }
 
     /// The final residual stream: `batch.count x batch.length x residualWidth`.
     public func residuals(_ batch: TokenBatch) -> [Double] {
@@ -15,8 +18,9 @@ extension Transformer {
         var scratch = ForwardScratch(model: self, length: t)
         all.withUnsafeMutableBufferPointer { out in
             var start = 0
+            let chunk = chunkSize(length: t)
             while start < batch.count {
-                let n = min(Transformer.chunkSize, batch.count - start)
+                let n = min(chunk, batch.count - start)
                 runChunk(batch, start, n, out.baseAddress! + start * t * d, &scratch)
                 start += n
             }
@@ -29,7 +33,8 @@ extension Transformer {
     public func outputs(_ batch: TokenBatch, threads: Int? = nil) -> [Double] {
         let t = batch.length, o = outputDimensions.count
         var result = [Double](repeating: 0, count: batch.count * t * o)
-        let chunks = (batch.count + Transformer.chunkSize - 1) / Transformer.chunkSize
+        let size = chunkSize(length: t)
+        let chunks = (batch.count + size - 1) / size
         let workers = min(chunks, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         result.withUnsafeMutableBufferPointer { out in
             let target = SendablePointer(base: out.baseAddress!)
@@ -48,14 +53,15 @@ extension Transformer {
     private func runChunks(_ batch: TokenBatch, _ chunks: Range<Int>, into target: SendablePointer) {
         guard !chunks.isEmpty else { return }
         let d = residualWidth, t = batch.length, o = outputDimensions.count
-        var residual = [Double](repeating: 0, count: Transformer.chunkSize * t * d)
+        let size = chunkSize(length: t)
+        var residual = [Double](repeating: 0, count: size * t * d)
         var scratch = ForwardScratch(model: self, length: t)
         residual.withUnsafeMutableBufferPointer { r in
             outputDimensions.withUnsafeBufferPointer { dims in
                 let rp = r.baseAddress!
                 for c in chunks {
-                    let start = c * Transformer.chunkSize
-                    let n = min(Transformer.chunkSize, batch.count - start)
+                    let start = c * size
+                    let n = min(size, batch.count - start)
                     runChunk(batch, start, n, rp, &scratch)
                     let base = target.base + start * t * o
                     for p in 0..<(n * t) {
