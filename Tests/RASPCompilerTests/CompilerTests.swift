@@ -109,3 +109,16 @@ import RASPTestSupport
         }
     }
 }
+
+@Suite struct CompilerLimitTests {
+    @Test func aModelTooLargeToBuildIsRefusedBeforeAllocating() throws {
+        let program = try Repository.load(text: "vocab {1..1400};\nmax_seq_len 3;\nx = zipmap(lambda a, b: a + b, tokens, tokens + 1);\n")
+        do {
+            _ = try Compiler.compile(program)
+            Issue.record("compiled")
+        } catch {
+            #expect(error.message.hasPrefix("the compiled model would have about"))
+            #expect(error.location == SourceLocation(line: 3, column: 5))
+        }
+    }
+}
