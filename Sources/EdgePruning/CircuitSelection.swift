@@ -90,32 +90,23 @@ struct CircuitSelection {
             fed[0] = true
             fed[1] = true
             for (e, edge) in graph.edges.enumerated() where kept[e] {
-                if let owner = owner(of: edge.reader) { fed[owner] = true }
+                if let owner = plan.graph.owner(ofReader: edge.reader) { fed[owner] = true }
             }
             // Components reaching `out` through kept edges, found backwards.
             var reaches = [Bool](repeating: false, count: graph.writers.count)
             for r in stride(from: graph.readers.count - 1, through: 0, by: -1) {
-                let ownerReaches = owner(of: r).map { reaches[$0] } ?? true
+                let ownerReaches = plan.graph.owner(ofReader: r).map { reaches[$0] } ?? true
                 guard ownerReaches else { continue }
                 for (e, edge) in graph.edges.enumerated() where edge.reader == r && kept[e] { reaches[edge.writer] = true }
             }
             for (e, edge) in graph.edges.enumerated() where kept[e] {
-                let readerAlive = owner(of: edge.reader).map { reaches[$0] } ?? true
+                let readerAlive = plan.graph.owner(ofReader: edge.reader).map { reaches[$0] } ?? true
                 if !fed[edge.writer] || !readerAlive {
                     kept[e] = false
                     changed = true
                 }
             }
             if !changed { return kept }
-        }
-    }
-
-    /// The writer whose input a reader is (nil for `out`).
-    func owner(of reader: Int) -> Int? {
-        switch plan.graph.readers[reader] {
-        case .output: return nil
-        case .query(let l, let h), .key(let l, let h), .value(let l, let h): return plan.writer(ofHead: l, h)
-        case .mlp(let l): return plan.writer(ofMLP: l)
         }
     }
 }

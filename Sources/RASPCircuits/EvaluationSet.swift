@@ -28,6 +28,8 @@ public final class EvaluationSet: @unchecked Sendable {
     /// Mean ablation: per sequence length (with BOS), the mean writer arena over `length` rows.
     public private(set) var means: [Int: [Double]] = [:]
     private let pools: [TapePool]
+    /// Every edge kept: the full model.
+    private let allEdges: [Double]
 
     public static let sliceSize = 64
 
@@ -38,6 +40,7 @@ public final class EvaluationSet: @unchecked Sendable {
         self.ablationKind = ablation
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         pools = (0..<workers).map { _ in TapePool() }
+        allEdges = [Double](repeating: 1, count: plan.graph.edges.count)
         slices = EvaluationSet.slices(compiled: compiled, plan: plan, inputs: inputs, ablation: ablation, seed: seed,
                                       size: sliceSize, pool: pools[0], means: &means)
     }
@@ -99,7 +102,7 @@ public final class EvaluationSet: @unchecked Sendable {
         case .mean: return Ablation(kind: .mean, values: means[slice.batch.length] ?? [], perSequence: false)
         case .resample:
             guard let partners = slice.partners, let partnerTape else { return .zero }
-            plan.forward(partners, masks: [Double](repeating: 1, count: plan.graph.edges.count), ablation: .zero, tape: partnerTape)
+            plan.forward(partners, masks: allEdges, ablation: .zero, tape: partnerTape)
             return Ablation(kind: .resample, values: partnerTape.writers, perSequence: true)
         }
     }

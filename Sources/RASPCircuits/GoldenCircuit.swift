@@ -19,17 +19,9 @@ public enum GoldenCircuit {
         var liveWriter = [Bool](repeating: false, count: graph.writers.count)
         var liveReader = [Bool](repeating: false, count: graph.readers.count)
         for r in stride(from: graph.readers.count - 1, through: 0, by: -1) {
-            let reader = graph.readers[r]
-            let owner: Int?
-            switch reader {
-            case .output: owner = nil
-            case .query(let l, let h), .key(let l, let h), .value(let l, let h):
-                owner = graph.writers.firstIndex(of: .head(layer: l, slot: h))
-            case .mlp(let l): owner = graph.writers.firstIndex(of: .mlp(layer: l))
-            }
-            liveReader[r] = owner.map { liveWriter[$0] } ?? true
+            liveReader[r] = graph.owner(ofReader: r).map { liveWriter[$0] } ?? true
             guard liveReader[r] else { continue }
-            for w in 0..<graph.writerCount(before: reader) where read[r].contains(where: { written[w].contains($0) }) {
+            for w in 0..<graph.writerCount(before: graph.readers[r]) where read[r].contains(where: { written[w].contains($0) }) {
                 liveWriter[w] = true
             }
         }

@@ -35,7 +35,8 @@ struct LayerAllocation {
         var byDepth: [Int: [Int]] = [:]
         for id in components { byDepth[depth[id], default: []].append(id) }
         // Condense: attention-only level followed by an MLP-only level.
-        var minDepth = byDepth.keys.min()!, maxDepth = byDepth.keys.max()!
+        let minDepth = byDepth.keys.min()!
+        var maxDepth = byDepth.keys.max()!
         var d = minDepth
         while d < maxDepth {
             let attentionOnly = (byDepth[d] ?? []).allSatisfy { nodes[$0].component == .attention }
@@ -50,8 +51,6 @@ struct LayerAllocation {
             }
             d += 1
         }
-        minDepth = components.map { depth[$0] }.min()!
-        _ = minDepth
         // Depth d (from 1) is layer d - 1. Stable order: by depth, then breadth-first order.
         let sorted = components.enumerated().sorted { a, b in
             depth[a.element] != depth[b.element] ? depth[a.element] < depth[b.element] : a.offset < b.offset

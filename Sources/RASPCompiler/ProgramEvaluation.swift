@@ -39,7 +39,7 @@ public struct ProgramEvaluation: Sendable {
                         throw CompileError("numerical s-op '\(node.label)' has no value at position \(p) of input \(showInput(input)); a numerical dimension cannot hold none", at: node.location)
                     }
                     if varies[id] { break }
-                    if let f = first[id] { if f != v || f.isNone != v.isNone { varies[id] = true } } else { first[id] = v }
+                    if let f = first[id] { if f != v { varies[id] = true } } else { first[id] = v }
                 }
             }
             outputs.append(values[program.output])

@@ -22,7 +22,7 @@ public struct Lexer {
         if let bad = Lexer.firstInvalidUTF8(source.bytes) {
             isBinary = true
             // Binary input: one clear diagnostic rather than thousands.
-            diagnostics.append(Diagnostic("file is not UTF-8 text (byte 0x\(String(source.bytes[bad.offset], radix: 16, uppercase: true)) is invalid here)", at: source.location(ofOffset: bad.offset)))
+            diagnostics.append(Diagnostic("file is not UTF-8 text (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)) is invalid here)", at: source.location(ofOffset: bad)))
             return [Token(kind: .endOfFile, location: source.location(ofOffset: bytes.count), end: bytes.count)]
         }
         while true {
@@ -180,20 +180,20 @@ public struct Lexer {
     }
 
     /// The offset of the first byte that is not part of valid UTF-8, or of a NUL byte (binary files).
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> (offset: Int, Void)? {
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var i = 0
         let n = bytes.count
         while i < n {
             let b = bytes[i]
-            if b == 0 { return (i, ()) }
+            if b == 0 { return i }
             if b < 0x80 { i += 1; continue }
             let length: Int
             if b & 0xE0 == 0xC0, b >= 0xC2 { length = 2 }
             else if b & 0xF0 == 0xE0 { length = 3 }
             else if b & 0xF8 == 0xF0, b <= 0xF4 { length = 4 }
-            else { return (i, ()) }
-            if i + length > n { return (i, ()) }
-            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return (i, ()) }
+            else { return i }
+            if i + length > n { return i }
+            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
             i += length
         }
         return nil

@@ -157,12 +157,11 @@ struct StaticChecker {
     // MARK: Selectors
 
     private mutating func checkSelectors() {
-        for (s, selector) in program.selectors.enumerated() {
+        for selector in program.selectors {
             guard case .select(let k, let q, _) = selector.operation else { continue }
             for (role, node) in [("keys", k), ("queries", q)] where program.nodes[node].encoding == .numerical {
                 diagnostics.append(Diagnostic("select's \(role) \(name(node)) are numerical; select needs categorical keys and queries", at: selector.location))
             }
-            _ = s
         }
     }
 

@@ -71,6 +71,16 @@ public struct ComputeGraph: Sendable, Equatable {
 
     public func index(of edge: Edge) -> Int? { edgeIndex[edge] }
 
+    /// The writer whose input a reader is: the head of a query, key or value, the MLP of an MLP input;
+    /// nil for `out`.
+    public func owner(ofReader r: Int) -> Int? {
+        switch readers[r] {
+        case .output: return nil
+        case .query(let l, let h), .key(let l, let h), .value(let l, let h): return 2 + l * (headSlots + 1) + h
+        case .mlp(let l): return 2 + l * (headSlots + 1) + headSlots
+        }
+    }
+
     public func writerIndex(named name: String) -> Int? { writers.firstIndex { ComputeGraph.name(of: $0) == name } }
     public func readerIndex(named name: String) -> Int? { readers.firstIndex { ComputeGraph.name(of: $0) == name } }
 

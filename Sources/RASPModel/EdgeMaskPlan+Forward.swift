@@ -100,14 +100,14 @@ extension EdgeMaskPlan {
         let xq = readersBase + n * readerStart[r.q], xk = readersBase + n * readerStart[r.k], xv = readersBase + n * readerStart[r.v]
         let out = writers + n * writerStart[w]
         let causal = model.causal
-        var nonzero = [Int](repeating: 0, count: t * max(nk, 1)), counts = [Int](repeating: 0, count: t)
         head.wQK.values.withUnsafeBufferPointer { wqk in
         head.wOV.values.withUnsafeBufferPointer { wov in
         tape.queryProjection[w].withUnsafeMutableBufferPointer { qp in
         tape.valueProjection[w].withUnsafeMutableBufferPointer { vp in
         tape.attention[w].withUnsafeMutableBufferPointer { ab in
-        nonzero.withUnsafeMutableBufferPointer { nzb in
-            let q = qp.baseAddress!, v = vp.baseAddress!, a = ab.baseAddress!, nz = nzb.baseAddress!
+        tape.keyNonzero.withUnsafeMutableBufferPointer { nzb in
+        tape.keyCounts.withUnsafeMutableBufferPointer { cb in
+            let q = qp.baseAddress!, v = vp.baseAddress!, a = ab.baseAddress!, nz = nzb.baseAddress!, counts = cb.baseAddress!
             for p in 0..<n {
                 let qrow = q + p * nk
                 for j in 0..<nk { qrow[j] = 0 }
@@ -160,7 +160,7 @@ extension EdgeMaskPlan {
                     }
                 }
             }
-        }}}}}}
+        }}}}}}}
     }
 
     func mlpForward(_ mlp: Transformer.MLP, w: Int, input x: UnsafeMutablePointer<Double>, output out: UnsafeMutablePointer<Double>, tape: MaskedTape) {

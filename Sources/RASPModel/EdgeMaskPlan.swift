@@ -85,8 +85,8 @@ public struct EdgeMaskPlan: Sendable {
 
     public func reader(ofMLP layer: Int) -> Int { layer * (3 * graph.headSlots + 1) + 3 * graph.headSlots }
     public var outputReader: Int { graph.readers.count - 1 }
-    public func writer(ofHead layer: Int, _ slot: Int) -> Int { 2 + layer * (graph.headSlots + 1) + slot }
-    public func writer(ofMLP layer: Int) -> Int { 2 + layer * (graph.headSlots + 1) + graph.headSlots }
+    public func writer(ofHead layer: Int, _ slot: Int) -> Int { graph.owner(ofReader: readers(ofHead: layer, slot).q)! }
+    public func writer(ofMLP layer: Int) -> Int { graph.owner(ofReader: reader(ofMLP: layer))! }
 }
 
 /// What pruned edges carry instead of their writer's output.
@@ -125,6 +125,9 @@ public final class MaskedTape: @unchecked Sendable {
     public var preActivations: [[Double]]
     let outputStart: Int
     let outputWidth: Int
+    /// Scratch for the nonzero entries of each key position (one sequence at a time).
+    var keyNonzero: [Int]
+    var keyCounts: [Int]
 
     public init(plan: EdgeMaskPlan, count: Int, length: Int) {
         self.count = count
@@ -138,6 +141,9 @@ public final class MaskedTape: @unchecked Sendable {
         queryProjection = Array(repeating: [], count: plan.graph.writers.count)
         valueProjection = Array(repeating: [], count: plan.graph.writers.count)
         preActivations = Array(repeating: [], count: plan.graph.writers.count)
+        let widestKey = plan.model.layers.flatMap(\.heads).compactMap { $0?.keyInputs.count }.max() ?? 0
+        keyNonzero = [Int](repeating: 0, count: length * max(1, widestKey))
+        keyCounts = [Int](repeating: 0, count: length)
         for (w, writer) in plan.graph.writers.enumerated() {
             switch writer {
             case .head(let l, let h):
@@ -156,10 +162,4 @@ public final class MaskedTape: @unchecked Sendable {
 
     /// A copy of the logits (the output s-op's dimensions): `count x length x outputs`.
     public var logits: [Double] { Array(readers[outputStart..<(outputStart + positions * outputWidth)]) }
-
-    /// One writer's block, copied: `positions x width`.
-    public func writerBlock(_ plan: EdgeMaskPlan, _ w: Int) -> [Double] {
-        let start = positions * plan.writerStart[w]
-        return Array(writers[start..<(start + positions * plan.writerWidth[w])])
-    }
 }

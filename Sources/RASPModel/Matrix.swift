@@ -37,11 +37,4 @@ public struct Matrix: Sendable, Equatable {
         for r in 0..<rows where values[r * columns + c] != 0 { return true }
         return false
     }
-
-    /// The transpose (used by backward passes).
-    public var transposed: Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        for r in 0..<rows { for c in 0..<columns { t.values[c * rows + r] = values[r * columns + c] } }
-        return t
-    }
 }

@@ -86,7 +86,6 @@ public struct Transformer: Sendable {
     }
 
     public var residualWidth: Int { residualLabels.count }
-    public var maxSequenceLength: Int { positionEmbedding.rows }
 
     /// Weights in the compact matrices and the embeddings.
     public var parameterCount: Int {
