@@ -97,9 +97,12 @@ extension Value: Hashable {
             h.combine(t.count)
             for v in t { v.hash(into: &h) }
         default:
-            // Numbers hash by value so that true, 1 and 1.0 collide, as in Python.
+            // Numbers hash by their Double value, which is what `==` compares across kinds, so that true,
+            // 1 and 1.0 collide as in Python, and so do an int and a real equal after rounding (2^63 - 1
+            // and 9.223372036854776e18). Distinct ints past 2^53 may share a hash; that is only a collision.
             h.combine(1)
-            if let i = exactInteger { h.combine(i) } else { h.combine(number!.bitPattern) }
+            let x = number!
+            h.combine(x == 0 ? 0 : x.bitPattern)
         }
     }
 }

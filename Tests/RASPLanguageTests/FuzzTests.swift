@@ -63,8 +63,10 @@ import RASPTestSupport
     @Test(arguments: Repository.programFiles)
     func mutationsEndInDiagnosticsOrAProgram(path: String) throws {
         let text = try #require(FileSystem.readText(path))
-        // A stable seed per file (FNV-1a of its path), so a failure reproduces.
-        var random = SplitMix64(seed: path.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
+        // A stable seed per file (FNV-1a of its name, not of the checkout's path), so a failure reproduces
+        // in every clone.
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var random = SplitMix64(seed: name.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
         var loaded = 0, refused = 0
         let mutations = 200
         for _ in 0..<mutations {

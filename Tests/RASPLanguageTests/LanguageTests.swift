@@ -61,6 +61,14 @@ import RASPTestSupport
         #expect(JSON(Value.tuple([.none, .real(0.5)])).compact() == "[null,0.5]")
         #expect(Value.int(1) == Value.real(1) && Value.bool(true) == Value.int(1))
         #expect(Set([Value.int(1), .real(1), .bool(true)]).count == 1)
+        // Equal values hash alike even where an int and a real only meet after rounding (a fuzz find).
+        let big = [Value.int(Int.max), .real(9.223372036854776e18), .real(-0.0), .int(0)]
+        #expect(big[0] == big[1] && big[0].hashValue == big[1].hashValue)
+        #expect(big[2] == big[3] && big[2].hashValue == big[3].hashValue)
+        #expect(ValueSet(big).count == 2)
+        var ranks: [Value: Int] = [:]
+        for (i, v) in big.enumerated() { ranks[v] = i }
+        #expect(ranks.count == 2)
     }
 
     @Test func pythonArithmetic() throws {
