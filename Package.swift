@@ -1,9 +1,7 @@
 // swift-tools-version:6.0
-// rasp: a RASP compiler (tracr-style), Edge Pruning, and a circuit verifier.
+// rasp: a RASP compiler (tracr-style), circuit discovery (Edge Pruning first), and a circuit verifier.
 // No package dependencies: the toolchain and Foundation only.
 import PackageDescription
-
-let optimize: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "rasp",
@@ -11,29 +9,34 @@ let package = Package(
         .executable(name: "rasp", targets: ["rasp"]),
         .library(name: "RASPLanguage", targets: ["RASPLanguage"]),
         .library(name: "RASPCompiler", targets: ["RASPCompiler"]),
+        .library(name: "RASPModel", targets: ["RASPModel"]),
+        .library(name: "Discovery", targets: ["Discovery"]),
+        .library(name: "RASPCircuits", targets: ["RASPCircuits"]),
     ],
     targets: [
+        // Shared by every stage: seeded random numbers.
+        .target(name: "RASPCore"),
         // Stage 1: lexer, parser, diagnostics, value sets, static checks, interpreter.
-        .target(name: "RASPLanguage"),
-        // Stage 2: the transformer (weights, forward pass, edge-masked forward pass).
-        .target(name: "RASPModel", swiftSettings: optimize),
-        // Stage 3: RASP programs to transformer weights.
-        .target(name: "RASPCompiler", dependencies: ["RASPLanguage", "RASPModel"], swiftSettings: optimize),
-        // Stage 4: circuit files, golden circuits, the verifier.
-        .target(name: "RASPCircuits", dependencies: ["RASPLanguage", "RASPModel", "RASPCompiler"]),
-        // Stage 5: Edge Pruning (hard-concrete masks, hand-written gradients).
-        .target(name: "EdgePruning", dependencies: ["RASPModel", "RASPCompiler", "RASPCircuits"], swiftSettings: optimize),
+        .target(name: "RASPLanguage", dependencies: ["RASPCore"]),
+        // Stage 2: the transformer: dense weights, variants, the edge-masked forward and backward passes.
+        .target(name: "RASPModel", dependencies: ["RASPCore"]),
+        // Stage 3: RASP programs to transformer weights, and the model variants of a program.
+        .target(name: "RASPCompiler", dependencies: ["RASPCore", "RASPLanguage", "RASPModel"]),
+        // Stage 4: circuit discovery on a black-box edge-masked model: the task, the methods, selection.
+        .target(name: "Discovery", dependencies: ["RASPCore", "RASPModel"]),
+        // Stage 5: circuit files, golden circuits, the verifier, tasks built from programs.
+        .target(name: "RASPCircuits", dependencies: ["RASPCore", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery"]),
         // Stage 6: the `rasp` command line, as a library tested in-process.
-        .target(name: "RASPCommand", dependencies: ["RASPLanguage", "RASPModel", "RASPCompiler", "RASPCircuits", "EdgePruning"]),
+        .target(name: "RASPCommand", dependencies: ["RASPCore", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery", "RASPCircuits"]),
         .executableTarget(name: "rasp", dependencies: ["RASPCommand"]),
 
         // Shared by the test targets: repository paths and tracr's reference facts.
         .target(name: "RASPTestSupport", dependencies: ["RASPLanguage"], path: "Tests/RASPTestSupport"),
-        .testTarget(name: "RASPLanguageTests", dependencies: ["RASPLanguage", "RASPTestSupport"]),
-        .testTarget(name: "RASPModelTests", dependencies: ["RASPTestSupport", "RASPModel"]),
-        .testTarget(name: "RASPCompilerTests", dependencies: ["RASPTestSupport", "RASPLanguage", "RASPModel", "RASPCompiler"]),
-        .testTarget(name: "RASPCircuitsTests", dependencies: ["RASPTestSupport", "RASPLanguage", "RASPModel", "RASPCompiler", "RASPCircuits"]),
-        .testTarget(name: "EdgePruningTests", dependencies: ["RASPTestSupport", "RASPModel", "RASPCompiler", "RASPCircuits", "EdgePruning"]),
-        .testTarget(name: "RASPCommandTests", dependencies: ["RASPTestSupport", "RASPCommand"]),
+        .testTarget(name: "RASPLanguageTests", dependencies: ["RASPCore", "RASPLanguage", "RASPTestSupport"]),
+        .testTarget(name: "RASPModelTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPModel"]),
+        .testTarget(name: "RASPCompilerTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPLanguage", "RASPModel", "RASPCompiler"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPModel", "Discovery"]),
+        .testTarget(name: "RASPCircuitsTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery", "RASPCircuits"]),
+        .testTarget(name: "RASPCommandTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPCircuits", "RASPCommand"]),
     ]
 )

@@ -16,14 +16,19 @@ public struct Circuit: Sendable, Equatable {
         public var carries: [String]?
         /// A recovered circuit's per-edge score (the mask's log-alpha for Edge Pruning).
         public var score: Double?
+        /// Whether the edge is in the circuit; a file without it keeps every edge it lists (RASP.md 3.8).
+        public var inCircuit: Bool?
 
-        public init(from: String, to: String, kind: Kind? = nil, carries: [String]? = nil, score: Double? = nil) {
+        public init(from: String, to: String, kind: Kind? = nil, carries: [String]? = nil, score: Double? = nil, inCircuit: Bool? = nil) {
             self.from = from
             self.to = to
             self.kind = kind
             self.carries = carries
             self.score = score
+            self.inCircuit = inCircuit
         }
+
+        public var isKept: Bool { inCircuit ?? true }
 
         public var key: String { "\(from) -> \(to)" }
     }
@@ -34,10 +39,14 @@ public struct Circuit: Sendable, Equatable {
     public var heads: [Int]
     public var graphEdges: Int
     public var edges: [Edge]
-    /// Recovered circuits: the method, ablation and seed that produced them.
+    /// Recovered circuits: the method, ablation, seed and model variant that produced them, and
+    /// whether the circuit is the method's own or the one `--repair` made of it.
     public var method: String?
     public var ablation: String?
     public var seed: Int?
+    public var variant: String?
+    public var variantSeed: Int?
+    public var repaired: Bool?
 
     public init(program: String, graph: ComputeGraph, edges: [Edge], method: String? = nil, ablation: String? = nil, seed: Int? = nil) {
         self.program = program
@@ -50,12 +59,32 @@ public struct Circuit: Sendable, Equatable {
         self.seed = seed
     }
 
+    /// A recovered circuit as `rasp prune` writes it (RASP.md 3.8): every edge of the graph with its
+    /// score and whether it is in the circuit.
+    public static func recovered(program: String, graph: ComputeGraph, scores: [Double], kept: [Bool], method: String,
+                                 ablation: String, seed: Int, variant: String, variantSeed: Int, repaired: Bool) -> Circuit {
+        let edges = graph.edges.indices.map { e in
+            let (from, to) = graph.edgeName(e)
+            return Edge(from: from, to: to, score: scores[e], inCircuit: kept[e])
+        }
+        var c = Circuit(program: program, graph: graph, edges: edges, method: method, ablation: ablation, seed: seed)
+        c.variant = variant
+        c.variantSeed = variantSeed
+        c.repaired = repaired
+        return c
+    }
+
+    /// The edges the circuit keeps.
+    public var kept: [Edge] { edges.filter(\.isKept) }
+    public var hasScores: Bool { edges.contains { $0.score != nil } }
+
     /// Edges sorted by (`to`, `from`), as files store them.
     static func sorted(_ edges: [Edge]) -> [Edge] {
         edges.sorted { ($0.to, $0.from) < ($1.to, $1.from) }
     }
 
-    public var edgeKeys: Set<String> { Set(edges.map(\.key)) }
+    /// The keys (`from -> to`) of the edges the circuit keeps.
+    public var edgeKeys: Set<String> { Set(kept.map(\.key)) }
     public func edges(of kind: Kind) -> [Edge] { edges.filter { $0.kind == kind } }
 
     // MARK: JSON
@@ -69,13 +98,17 @@ public struct Circuit: Sendable, Equatable {
                 var item: [String: JSON] = ["from": .string(e.from), "to": .string(e.to)]
                 if let k = e.kind { item["kind"] = .string(k.rawValue) }
                 if let c = e.carries { item["carries"] = .array(c.map { .string($0) }) }
-                if let s = e.score { item["score"] = .double((s * 1e4).rounded() / 1e4) }
+                if let s = e.score { item["score"] = s.isFinite ? .double(s) : .null }
+                if let k = e.inCircuit { item["in_circuit"] = .bool(k) }
                 return .object(item)
             }),
         ]
         if let method { o["method"] = .string(method) }
         if let ablation { o["ablation"] = .string(ablation) }
         if let seed { o["seed"] = .int(seed) }
+        if let variant { o["variant"] = .string(variant) }
+        if let variantSeed { o["variant_seed"] = .int(variantSeed) }
+        if let repaired { o["repaired"] = .bool(repaired) }
         return .object(o)
     }
 
@@ -124,9 +157,13 @@ public struct Circuit: Sendable, Equatable {
                 }
                 edge.carries = a.compactMap(\.stringValue)
             }
-            if let s = item["score"] {
+            if let s = item["score"], s != .null {
                 guard let d = s.doubleValue else { throw FormatError(message: "edge \(from) -> \(to): \"score\" must be a number") }
                 edge.score = d
+            }
+            if let k = item["in_circuit"] {
+                guard let b = k.boolValue else { throw FormatError(message: "edge \(from) -> \(to): \"in_circuit\" must be true or false") }
+                edge.inCircuit = b
             }
             if let graph {
                 guard graph.writerIndex(named: from) != nil else {
@@ -146,6 +183,9 @@ public struct Circuit: Sendable, Equatable {
                               method: json["method"]?.stringValue, ablation: json["ablation"]?.stringValue, seed: json["seed"]?.intValue)
         circuit.heads = heads
         circuit.graphEdges = graphEdges
+        circuit.variant = json["variant"]?.stringValue
+        circuit.variantSeed = json["variant_seed"]?.intValue
+        circuit.repaired = json["repaired"]?.boolValue
         if let graph {
             guard layers == graph.layers, heads.allSatisfy({ $0 == graph.headSlots }), graphEdges == graph.edges.count else {
                 throw FormatError(message: "the file's graph (\(layers) layers, heads \(heads), \(graphEdges) edges) is not the model's (\(graph.layers) layers, \(graph.headSlots) heads per layer, \(graph.edges.count) edges)")

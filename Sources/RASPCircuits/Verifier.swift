@@ -1,6 +1,7 @@
 import RASPLanguage
 import RASPModel
 import RASPCompiler
+import Discovery
 
 /// The verdict of RASP.md 3.4 on a recovered circuit, against the golden circuit, under one ablation.
 public struct Verdict: Sendable {
@@ -16,7 +17,9 @@ public struct Verdict: Sendable {
     public var unidentifiable: [String]
     public var requiredCount: Int
     public var circuitEdges: Int
-    public var faithfulness: EvaluationSet.Faithfulness
+    public var faithfulness: Faithfulness
+    /// The edge AUROC of the circuit's scores (RASP.md 3.8), when it has scores.
+    public var auroc: Double?
     /// When a golden file was given: how it differs from the circuit the compiler derives.
     public var goldenDrift: CircuitDiff?
 
@@ -43,44 +46,47 @@ public struct Verdict: Sendable {
 }
 
 public enum Verifier {
-    /// The required edges of `golden` whose removal from it changes no output on any input of `data`
+    /// Masks keeping exactly the edges of `circuit` that are edges of the task's graph.
+    static func masks(_ edges: [Circuit.Edge], _ graph: ComputeGraph) -> [Double] {
+        var masks = [Double](repeating: 0, count: graph.edges.count)
+        for e in edges { if let i = graph.edge(from: e.from, to: e.to) { masks[i] = 1 } }
+        return masks
+    }
+
+    /// The required edges of `golden` whose removal from it changes no output on any input of `task`
     /// under its ablation: they count as optional there (RASP.md 3.4).
-    public static func unidentifiableEdges(golden: Circuit, data: EvaluationSet) -> [String] {
-        let graph = data.plan.graph
-        var goldenMasks = [Double](repeating: 0, count: graph.edges.count)
-        for e in golden.edges { if let i = graph.edge(from: e.from, to: e.to) { goldenMasks[i] = 1 } }
+    public static func unidentifiableEdges(golden: Circuit, task: CircuitTask) -> [String] {
+        let graph = task.graph
+        let goldenMasks = masks(golden.edges, graph)
         var unidentifiable: [String] = []
         for e in golden.edges(of: .required) {
             guard let i = graph.edge(from: e.from, to: e.to) else { continue }
-            var masks = goldenMasks
-            masks[i] = 0
-            if data.isFaithful(masks: masks) { unidentifiable.append(e.key) }
+            var m = goldenMasks
+            m[i] = 0
+            if task.isFaithful(masks: m) { unidentifiable.append(e.key) }
         }
         return unidentifiable.sorted()
     }
 
-    /// Judges `circuit` against `golden` on the inputs of `data` (whose ablation is the one judged).
-    /// `unidentifiable` may be passed when already computed for this golden circuit and data.
-    public static func verify(circuit: Circuit, golden: Circuit, data: EvaluationSet, unidentifiable known: [String]? = nil,
+    /// Judges `circuit` against `golden` on the inputs of `task` (whose model and ablation are the
+    /// ones judged). `unidentifiable` may be passed when already computed for this golden circuit and task.
+    public static func verify(circuit: Circuit, golden: Circuit, task: CircuitTask, unidentifiable known: [String]? = nil,
                               derivedGolden: Circuit? = nil) -> Verdict {
-        let graph = data.plan.graph
-        func index(_ e: Circuit.Edge) -> Int? { graph.edge(from: e.from, to: e.to) }
         let required = golden.edges(of: .required)
-        let unidentifiable = known ?? unidentifiableEdges(golden: golden, data: data)
+        let unidentifiable = known ?? unidentifiableEdges(golden: golden, task: task)
         let kept = circuit.edgeKeys
         let goldenKeys = golden.edgeKeys
         let unidentifiableSet = Set(unidentifiable)
         let missing = required.map(\.key).filter { !kept.contains($0) && !unidentifiableSet.contains($0) }
-        let extra = circuit.edges.map(\.key).filter { !goldenKeys.contains($0) }
+        let extra = circuit.kept.map(\.key).filter { !goldenKeys.contains($0) }
         let optionalKeys = Set(golden.edges(of: .optional).map(\.key)).union(unidentifiableSet)
-        let optionalKept = circuit.edges.map(\.key).filter { optionalKeys.contains($0) }
-        var masks = [Double](repeating: 0, count: graph.edges.count)
-        for e in circuit.edges { if let i = index(e) { masks[i] = 1 } }
-        let faithfulness = data.evaluate(masks: masks)
+        let optionalKept = circuit.kept.map(\.key).filter { optionalKeys.contains($0) }
+        let faithfulness = task.evaluate(masks: masks(circuit.kept, task.graph))
         var drift: CircuitDiff? = nil
         if let derivedGolden { drift = CircuitDiff(old: derivedGolden, new: golden) }
-        return Verdict(program: golden.program, ablation: data.ablationKind, missing: missing.sorted(), extra: extra.sorted(),
+        let auroc = circuit.hasScores ? EdgeAUROC.of(circuit, golden: golden, unidentifiable: unidentifiableSet, graph: task.graph) : nil
+        return Verdict(program: golden.program, ablation: task.ablation, missing: missing.sorted(), extra: extra.sorted(),
                        optionalKept: optionalKept.sorted(), unidentifiable: unidentifiable.sorted(), requiredCount: required.count,
-                       circuitEdges: circuit.edges.count, faithfulness: faithfulness, goldenDrift: drift)
+                       circuitEdges: circuit.kept.count, faithfulness: faithfulness, auroc: auroc, goldenDrift: drift)
     }
 }

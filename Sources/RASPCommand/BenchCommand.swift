@@ -2,7 +2,9 @@ import Foundation
 import RASPLanguage
 import RASPModel
 import RASPCompiler
-import EdgePruning
+import RASPCore
+import Discovery
+import RASPCircuits
 
 /// `rasp bench [PATH...]`: speed figures for the README, measured in-process (build with -c release).
 enum BenchCommand {
@@ -46,36 +48,45 @@ enum BenchCommand {
     /// inputs of length max_seq_len, as tracr's jitted forward was measured.
     static func forwardThroughput(_ program: Program, console: Console) {
         guard let compiled = try? Compiler.compile(program) else { return }
+        let model = EdgeMaskedModel(model: compiled.dense)
         var random = SplitMix64(seed: 7)
         let inputs = (0..<1_000).map { _ in (0..<program.maxSeqLen).map { _ in program.vocab[Int(random.next() % UInt64(program.vocab.count))] } }
         let batch = compiled.batches(inputs)[0].batch
         var sink = 0.0
-        let forward = Clock.median(budget: 0.5) { sink += compiled.model.outputs(batch)[0] }
-        let oneCore = Clock.median(budget: 0.5) { sink += compiled.model.outputs(batch, threads: 1)[0] }
-        let decoded = Clock.median(budget: 0.5) { sink += Double(compiled.run(inputs).count) }
+        let forward = Clock.median(budget: 0.5) { sink += model.outputs(batch)[0] }
+        let oneCore = Clock.median(budget: 0.5) { sink += model.outputs(batch, threads: 1)[0] }
+        let decoded = Clock.median(budget: 0.5) { sink += Double(compiled.run(inputs, on: model).count) }
         console.line("forward \(program.name) (batch 1,000, length \(program.maxSeqLen)): \(Int(1_000 / forward)) sequences/s on all cores, \(Int(1_000 / oneCore)) on one; with encoding and decoding \(Int(1_000 / decoded))")
         if sink.isNaN { console.line("") }
     }
 
-    /// Edge Pruning's wall time: `reverse` with the default settings and with the paper's 6,000 steps,
-    /// then every program with the default settings (seed 0).
+    /// Edge Pruning's wall time on the compiled and noisy models: `reverse` with the default settings
+    /// and with the paper's 6,000 steps, then every program with the default settings (seed 0).
     static func pruning(_ programs: [String: Program], console: Console) {
-        if let reverse = programs["reverse"], let compiled = try? Compiler.compile(reverse) {
-            for steps in [PruningConfiguration().steps, 6_000] {
-                var c = PruningConfiguration()
-                c.steps = steps
-                let pruner = EdgePruner(compiled: compiled, configuration: c)
-                var result: EdgePruner.Result? = nil
-                let t = Clock.measure { result = pruner.run() }
-                console.line("prune reverse, \(steps) steps: \(Clock.format(t)) (\(Int(Double(steps) / t)) steps/s), kept \(result!.circuit.edges.count) edges")
+        for variant in [ModelVariant.compiled, .noisy] {
+            if let reverse = programs["reverse"], let task = task(reverse, variant) {
+                for steps in [PruningConfiguration().steps, 6_000] {
+                    var c = PruningConfiguration()
+                    c.steps = steps
+                    var result: DiscoveryResult? = nil
+                    let t = Clock.measure { result = EdgePruning(configuration: c).discover(task, seed: 0) }
+                    console.line("prune reverse (\(variant.rawValue)), \(steps) steps: \(Clock.format(t)) (\(Int(Double(steps) / t)) steps/s), its own circuit \(result!.edgesKept) edges")
+                }
             }
+            var total = 0.0
+            for name in programs.keys.sorted() {
+                guard let task = task(programs[name]!, variant) else { continue }
+                total += Clock.measure { _ = EdgePruning().discover(task, seed: 0) }
+            }
+            console.line("prune every program (\(programs.count)), \(variant.rawValue), seed 0: \(Clock.format(total))")
         }
-        var total = 0.0
-        for name in programs.keys.sorted() {
-            guard let compiled = try? Compiler.compile(programs[name]!) else { continue }
-            total += Clock.measure { _ = EdgePruner(compiled: compiled).run() }
-        }
-        console.line("prune every program (\(programs.count)), seed 0: \(Clock.format(total))")
+    }
+
+    /// The zero-ablation task of a program's variant (nil when it does not compile).
+    static func task(_ program: Program, _ variant: ModelVariant) -> CircuitTask? {
+        guard let compiled = try? Compiler.compile(program), let evaluation = try? ProgramEvaluation.run(program),
+              let model = try? compiled.variant(variant, seed: 0, evaluation: evaluation) else { return nil }
+        return ProgramTask.make(compiled, model: model.model, inputs: ProgramTask.inputs(program, evaluation: evaluation), ablation: .zero)
     }
 
     /// `rasp eval` of 10,000 inputs of `sort`, in-process (the interpreter and the output formatting).
@@ -89,8 +100,10 @@ enum BenchCommand {
         """
         guard let program = try? Program.load(SourceFile(path: "sort.rasp", text: text)) else { return }
         var random = SplitMix64(seed: 1)
-        let lines = (0..<10_000).map { _ in
-            (0..<(1 + Int(random.next() % 5))).map { _ in String(1 + random.next() % 3) }.joined(separator: " ")
+        var lines: [String] = []
+        for _ in 0..<10_000 {
+            let length = 1 + random.next(below: 5)
+            lines.append((0..<length).map { _ in String(1 + random.next(below: 3)) }.joined(separator: " "))
         }
         let joined = lines.joined(separator: "\n")
         var sink = 0

@@ -2,34 +2,27 @@ import Foundation
 import RASPLanguage
 import RASPModel
 import RASPCompiler
+import Discovery
 import RASPCircuits
-import EdgePruning
 
-/// `rasp check [PATH...] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--golden-dir DIR]`:
-/// the main job. For every program: load and check it, run its examples through the interpreter and the
-/// compiled model, compare the model with the interpreter on every input (a seeded sample past 20,000),
-/// compare its golden circuit with the file in `golden/`, then prune it with the default settings for
-/// every seed and verify each recovered circuit. Prints a table and a summary; exit 1 if anything fails.
+/// `rasp check [PATH...] [--variants compiled,noisy] [--seeds 0-4] [--ablation A] [--method M]
+/// [--junit FILE] [--golden-dir DIR] [--record-recovery]`: the main job. For every program: load and
+/// check it, run its examples through the interpreter and the compiled model, compare the model with
+/// the interpreter on every input (a seeded sample past 20,000), compare its golden circuit with the
+/// file in `golden/`; then for every variant, run the method for every seed and judge its own circuit
+/// and the repaired one. Exits 1 on a pipeline failure or a recovery regression against
+/// `golden/recovery.json`.
 enum CheckCommand {
-    struct Row {
-        var program: String
-        var layers = "-"
-        var graphEdges = "-"
-        var required = "-"
-        var inputs = "-"
-        var recovered = "-"
-        var verdict = "-"
-        var failures: [String] = []
-        var seconds = 0.0
-        var pruneSeconds = 0.0
-        var passed: Bool { failures.isEmpty }
-    }
-
     struct Settings {
         var seeds: [UInt64]
         var ablation: Ablation.Kind
+        var variants: [ModelVariant]
+        var variantSeed: UInt64
+        var method: String
         var goldenDirectory: String?
     }
+
+    static let options: Set<String> = ["junit", "golden-dir", "seeds", "ablation", "variants", "variant-seed", "method"]
 
     /// `0-4`, `3`, or `0,2,7`.
     static func seeds(_ spec: String) throws(Arguments.UsageError) -> [UInt64] {
@@ -45,123 +38,88 @@ enum CheckCommand {
         return out
     }
 
+    static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> Settings {
+        Settings(seeds: try seeds(arguments.options["seeds"] ?? "0-4"),
+                 ablation: try PruneCommand.ablation(arguments),
+                 variants: try VariantOptions.list(arguments.options["variants"] ?? "compiled,noisy"),
+                 variantSeed: UInt64(try arguments.integer("variant-seed", default: 0, range: 0...Int(Int32.max))),
+                 method: try arguments.choice("method", default: "edge-pruning", among: Methods.ids),
+                 goldenDirectory: arguments.options["golden-dir"])
+    }
+
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: ["junit", "golden-dir", "seeds", "ablation"], flags: [])
+        let arguments = try Arguments(args, options: options, flags: ["record-recovery"])
         let paths = try programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
-        let settings = Settings(seeds: try seeds(arguments.options["seeds"] ?? "0-4"),
-                                ablation: Ablation.Kind(rawValue: try arguments.choice("ablation", default: "zero", among: Ablation.Kind.allCases.map(\.rawValue)))!,
-                                goldenDirectory: arguments.options["golden-dir"])
-        var rows: [Row] = []
+        let settings = try settings(arguments)
+        var rows: [ProgramRow] = []
         let start = Clock.now()
         for path in paths {
-            var row = Row(program: SourceFile(path: path, text: "").programName)
+            var row = ProgramRow(program: SourceFile(path: path, text: "").programName)
             row.seconds = Clock.measure { check(path, settings: settings, console: console, row: &row) }
             rows.append(row)
         }
         let total = Clock.now() - start
-        printTable(rows, console: console)
+        CheckReport.table(rows, console: console)
+        CheckReport.recoverySummary(rows, method: settings.method, console: console)
+        var recoveryFailed = false
+        if let directory = recordDirectory(paths, settings), !rows.flatMap(\.runs).isEmpty {
+            recoveryFailed = !compareRecovery(rows, directory: directory, settings: settings, record: arguments.has("record-recovery"), console: console)
+        }
         let failed = rows.filter { !$0.passed }
-        console.line("\(rows.count - failed.count) of \(rows.count) programs passed in \(Clock.format(total))" + (failed.isEmpty ? "" : "; failed: \(failed.map(\.program).joined(separator: ", "))"))
+        console.line("\(rows.count - failed.count) of \(rows.count) programs passed the pipeline checks in \(Clock.format(total))"
+            + (failed.isEmpty ? "" : "; failed: \(failed.map(\.program).joined(separator: ", "))"))
         if let junit = arguments.options["junit"] {
-            guard FileSystem.write(JUnitReport.xml(rows, seconds: total), to: console.resolve(junit)) else {
+            guard FileSystem.write(CheckReport.junit(rows, seconds: total), to: console.resolve(junit)) else {
                 console.errLine("rasp check: error: cannot write '\(junit)'")
                 return RASPCommandLine.Status.failure
             }
         }
-        return failed.isEmpty ? RASPCommandLine.Status.success : RASPCommandLine.Status.failure
+        return failed.isEmpty && !recoveryFailed ? RASPCommandLine.Status.success : RASPCommandLine.Status.failure
     }
 
-    static func check(_ path: String, settings: Settings, console: Console, row: inout Row) {
-        guard let program = RASPCommandLine.loadProgram(path, console: console) else {
-            row.failures.append("does not load")
-            return
-        }
-        // Examples through the interpreter first: they say what the program means.
-        let interpreter = Interpreter(program: program)
-        for example in program.examples {
-            do throws(Interpreter.Failure) {
-                let output = try interpreter.run(example.input)
-                if !output.matches(example.output, tolerance: 1e-9) {
-                    row.failures.append("example on line \(example.location.line): the interpreter gives \(OutputFormat.line(output))")
-                    RASPCommandLine.report("the interpreter gives \(OutputFormat.line(output)), the example expects \(OutputFormat.line(example.output))", at: example.location, in: program, console: console)
-                }
-            } catch {
-                row.failures.append("example on line \(example.location.line): \(error.message)")
-                RASPCommandLine.report(error.message, at: error.location, in: program, console: console)
-            }
-        }
-        guard let p = Pipeline.compile(program, console: console) else {
-            row.failures.append("does not compile")
-            return
-        }
-        let compiled = p.compiled
-        row.layers = "\(compiled.layerCount)"
-        let modelExamples = compiled.run(program.examples.map(\.input))
-        for (example, output) in zip(program.examples, modelExamples) where !output.matches(example.output, tolerance: 1e-4) {
-            row.failures.append("example on line \(example.location.line): the model gives \(OutputFormat.line(output))")
-            RASPCommandLine.report("the compiled model gives \(OutputFormat.line(output)), the example expects \(OutputFormat.line(example.output))", at: example.location, in: program, console: console)
-        }
-        // The model against the interpreter on every input.
-        let outputs = compiled.run(p.evaluation.inputs)
-        var disagreements = 0
-        for (i, output) in outputs.enumerated() where !output.matches(p.evaluation.outputs[i], tolerance: 1e-4) {
-            if disagreements < 3 {
-                console.errLine("\(path): error: the compiled model gives \(OutputFormat.line(output)) on \(OutputFormat.line(p.evaluation.inputs[i])), the interpreter \(OutputFormat.line(p.evaluation.outputs[i]))")
-            }
-            disagreements += 1
-        }
-        row.inputs = "\(p.evaluation.inputs.count)" + (p.evaluation.isSample ? "*" : "")
-        if disagreements > 0 { row.failures.append("model differs from the interpreter on \(disagreements) of \(outputs.count) inputs") }
+    /// Where `recovery.json` lives: the golden directory of the first program (or `--golden-dir`).
+    static func recordDirectory(_ paths: [String], _ settings: Settings) -> String? {
+        guard let first = paths.first else { return nil }
+        let golden = goldenFile(for: first, program: "recovery", directory: settings.goldenDirectory)
+        return String(golden.dropLast("/recovery.json".count))
+    }
 
-        // The golden circuit.
-        let golden = GoldenCircuit.derive(compiled, evaluation: p.evaluation)
-        row.graphEdges = "\(golden.graphEdges)"
-        row.required = "\(golden.edges(of: .required).count)"
-        let goldenPath = goldenFile(for: path, program: program.name, directory: settings.goldenDirectory)
-        if let text = FileSystem.readText(console.resolve(goldenPath)) {
-            do throws(Circuit.FormatError) {
-                let stored = try Circuit.parse(text, graph: ComputeGraph(model: compiled.model))
-                let diff = CircuitDiff(old: stored, new: golden)
-                if !diff.isEmpty {
-                    row.failures.append("\(goldenPath) differs from the derived golden circuit")
-                    console.errLine("\(goldenPath): error: differs from the golden circuit the compiler derives (- in the file, + derived):")
-                    console.errLine(diff.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-                }
-            } catch {
-                row.failures.append("\(goldenPath) is malformed")
-                console.errLine("\(goldenPath): error: \(error.message)")
+    /// Compares the runs with `recovery.json` (or records them into it); false on a regression or an
+    /// unreadable record.
+    static func compareRecovery(_ rows: [ProgramRow], directory: String, settings: Settings, record: Bool, console: Console) -> Bool {
+        let path = (directory.isEmpty ? "" : directory + "/") + "recovery.json"
+        let runs = rows.flatMap(\.runs)
+        var stored = RecoveryRecord(method: settings.method)
+        if let text = FileSystem.readText(console.resolve(path)) {
+            do throws(RecoveryRecord.FormatError) { stored = try RecoveryRecord.parse(text) } catch {
+                console.errLine("\(path): error: \(error.message); re-record it with `rasp check --record-recovery`")
+                return false
             }
+        } else if !record {
+            console.line("recovery: \(path) does not exist; record it with `rasp check --record-recovery`")
+            return true
+        }
+        if record {
+            guard FileSystem.write(stored.recording(runs).text, to: console.resolve(path)) else {
+                console.errLine("rasp check: error: cannot write '\(path)'")
+                return false
+            }
+            console.line("recovery: recorded \(runs.count) runs in \(path)")
+            return true
+        }
+        let comparison = stored.compare(runs)
+        for r in comparison.regressions { console.line("REGRESSION \(r)") }
+        for i in comparison.improvements { console.line("improved: \(i)") }
+        if comparison.matches {
+            console.line("recovery: all \(runs.count) runs as recorded in \(path)")
         } else {
-            row.failures.append("\(goldenPath) is missing")
-            console.errLine("\(goldenPath): error: missing; review `rasp circuit \(path)` and save it with `rasp circuit \(path) -o \(goldenPath)`")
+            var parts: [String] = []
+            if !comparison.regressions.isEmpty { parts.append("\(comparison.regressions.count) regressions") }
+            if !comparison.improvements.isEmpty { parts.append("\(comparison.improvements.count) improvements") }
+            if !comparison.unrecorded.isEmpty { parts.append("\(comparison.unrecorded.count) runs not recorded") }
+            console.line("recovery: \(parts.joined(separator: ", ")) against \(path); after review, re-record with `rasp check --record-recovery`")
         }
-        row.pruneSeconds = Clock.measure { pruneAndVerify(p, golden: golden, settings: settings, console: console, row: &row) }
-    }
-
-    /// Edge Pruning with the default settings for every seed, each circuit judged against the golden one.
-    static func pruneAndVerify(_ p: Pipeline, golden: Circuit, settings: Settings, console: Console, row: inout Row) {
-        let data = EvaluationSet(compiled: p.compiled, inputs: VerifyCommand.evaluationInputs(p, seed: 0), ablation: settings.ablation)
-        let unidentifiable = Verifier.unidentifiableEdges(golden: golden, data: data)
-        var kept: [Int] = [], exact = 0
-        for seed in settings.seeds {
-            var configuration = PruningConfiguration()
-            configuration.seed = seed
-            configuration.ablation = settings.ablation
-            let result = EdgePruner(compiled: p.compiled, configuration: configuration).run()
-            let verdict = Verifier.verify(circuit: result.circuit, golden: golden, data: data, unidentifiable: unidentifiable)
-            kept.append(result.circuit.edges.count)
-            if verdict.isExact {
-                exact += 1
-            } else {
-                row.failures.append("seed \(seed): \(verdict.summary)")
-                console.errLine("\(p.program.name), seed \(seed): \(verdict.summary)")
-                if !verdict.missing.isEmpty { console.errLine("  missing: \(verdict.missing.joined(separator: ", "))") }
-                if !verdict.extra.isEmpty { console.errLine("  extra: \(verdict.extra.joined(separator: ", "))") }
-            }
-        }
-        let lo = kept.min()!, hi = kept.max()!
-        row.recovered = lo == hi ? "\(lo)" : "\(lo)-\(hi)"
-        row.verdict = exact == settings.seeds.count ? "exact" : "\(exact)/\(settings.seeds.count) exact"
+        return comparison.regressions.isEmpty
     }
 
     /// `golden/<name>.json` beside the program's directory, or in `--golden-dir`.
@@ -172,23 +130,6 @@ enum CheckCommand {
         if !parts.isEmpty { parts.removeLast() }
         let base = parts.joined(separator: "/")
         return (base.isEmpty ? "" : base + "/") + "golden/\(program).json"
-    }
-
-    static func printTable(_ rows: [Row], console: Console) {
-        let header = ["program", "layers", "edges", "required", "recovered", "verdict", "inputs", "prune", "time", "check"]
-        var lines = [header]
-        for r in rows {
-            lines.append([r.program, r.layers, r.graphEdges, r.required, r.recovered, r.verdict, r.inputs,
-                          Clock.format(r.pruneSeconds), Clock.format(r.seconds), r.passed ? "ok" : "FAIL"])
-        }
-        let widths = header.indices.map { c in lines.map { $0[c].count }.max()! }
-        for (i, line) in lines.enumerated() {
-            console.line(line.enumerated().map { c, cell in c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[c] - cell.count) + cell }.joined(separator: "  "))
-            if i == 0 { console.line(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
-        }
-        for r in rows where !r.passed {
-            for f in r.failures { console.line("FAIL \(r.program): \(f)") }
-        }
     }
 
     /// Expands directories to the `.rasp` files inside them.
@@ -207,31 +148,5 @@ enum CheckCommand {
             }
         }
         return paths
-    }
-}
-
-/// A JUnit XML report: one test case per program, with its failures.
-enum JUnitReport {
-    static func xml(_ rows: [CheckCommand.Row], seconds: Double) -> String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        let failures = rows.filter { !$0.passed }.count
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"rasp check\" tests=\"\(rows.count)\" failures=\"\(failures)\" time=\"\(String(format: "%.3f", seconds))\">\n"
-        out += "  <testsuite name=\"rasp check\" tests=\"\(rows.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", seconds))\">\n"
-        for r in rows {
-            out += "    <testcase classname=\"rasp.check\" name=\"\(escape(r.program))\" time=\"\(String(format: "%.3f", r.seconds))\""
-            if r.passed {
-                out += "/>\n"
-            } else {
-                out += ">\n"
-                for f in r.failures { out += "      <failure message=\"\(escape(f))\">\(escape(f))</failure>\n" }
-                out += "    </testcase>\n"
-            }
-        }
-        out += "  </testsuite>\n</testsuites>\n"
-        return out
     }
 }

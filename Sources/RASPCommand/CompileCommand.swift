@@ -2,21 +2,31 @@ import RASPLanguage
 import RASPModel
 import RASPCompiler
 
-/// `rasp compile FILE [--json] [-o model.safetensors]`: compile and describe the model, beside tracr's
-/// figures when the program is one of tracr's library programs.
+/// `rasp compile FILE [--variant V] [--variant-seed N] [--json] [-o model.safetensors]`: compile and
+/// describe the model (in the chosen variant), beside tracr's figures when the program is one of
+/// tracr's library programs.
 enum CompileCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: ["output"], flags: ["json"])
+        let arguments = try Arguments(args, options: Set(["output"]).union(VariantOptions.optionNames), flags: ["json"])
         let path = try arguments.programPath("compile")
-        guard let p = Pipeline.compile(path, console: console) else { return RASPCommandLine.Status.failure }
+        let variantOptions = try VariantOptions(arguments)
+        guard let p = Pipeline.compile(path, console: console), let variant = p.variant(variantOptions, console: console) else {
+            return RASPCommandLine.Status.failure
+        }
         let compiled = p.compiled
         let model = compiled.model
         let tracr = TracrFigures.named(p.program.name)
+        let carrying = variant.model.edgesCarrying(ComputeGraph(model: model))
+        let graphEdges = ComputeGraph(model: model).edges.count
         if let out = arguments.options["output"] {
-            let meta = ["program": p.program.name, "vocab": p.program.vocab.map(\.description).joined(separator: " "),
+            var meta = ["program": p.program.name, "vocab": p.program.vocab.map(\.description).joined(separator: " "),
                         "max_seq_len": String(p.program.maxSeqLen), "causal": String(p.program.causal),
-                        "output": compiled.nodes[compiled.outputNode].label]
-            guard FileSystem.write(bytes: model.safetensors(metadata: meta), to: console.resolve(out)) else {
+                        "output": compiled.nodes[compiled.outputNode].label, "variant": variant.variant.rawValue,
+                        "variant_seed": String(variant.seed), "noise": String(variant.noise)]
+            if variant.variant == .compiled {
+                meta["residual_labels"] = "[" + model.residualLabels.map { DenseTransformer.jsonString($0) }.joined(separator: ",") + "]"
+            }
+            guard FileSystem.write(bytes: variant.model.safetensors(metadata: meta), to: console.resolve(out)) else {
                 console.errLine("rasp compile: error: cannot write '\(out)'")
                 return RASPCommandLine.Status.failure
             }
@@ -35,6 +45,11 @@ enum CompileCommand {
                 "placement": .array(placement(compiled).map { .object(["sop": .string($0.sop), "layer": .int($0.layer), "component": .string($0.component)]) }),
                 "compile_seconds": .double(p.compileSeconds),
                 "inputs_checked": .int(p.evaluation.inputs.count),
+                "variant": .string(variant.variant.rawValue),
+                "variant_seed": .int(Int(variant.seed)),
+                "noise": .double(variant.noise),
+                "edges": .int(graphEdges),
+                "edges_carrying": .int(carrying),
             ]
             if let tracr {
                 o["tracr"] = .object(["layers": .int(tracr.layers), "heads": .array(tracr.headsPerLayer.map { .int($0) }),
@@ -55,6 +70,8 @@ enum CompileCommand {
         console.line(row("nonzero weights", "\(model.nonzeroParameterCount)", tracr.map { "\($0.nonzeroParameters)" }))
         console.line(row("weights (compact)", "\(model.parameterCount)", nil))
         console.line(row("compile time", Clock.format(p.compileSeconds), tracr.map { Clock.format($0.compileSeconds) }))
+        console.line(row("variant", variantOptions.label + (variant.noise > 0 ? ", noise \(variant.noise)" : ""), nil))
+        console.line(row("edges carrying", "\(carrying) of \(graphEdges)", nil))
         console.line("")
         for item in placement(compiled) {
             console.line("  layer \(item.layer) \(item.component.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.sop)")

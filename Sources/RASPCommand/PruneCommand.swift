@@ -1,19 +1,19 @@
 import Foundation
 import RASPLanguage
 import RASPModel
+import RASPCompiler
+import Discovery
 import RASPCircuits
-import EdgePruning
 
-/// `rasp prune FILE [--ablation zero|mean|resample] [--seed N] [--steps N] [--target-sparsity S]
-/// [-o circuit.json]`: Edge Pruning; prints the recovered circuit (RASP.md 3.3) with a score per edge.
+/// `rasp prune FILE [--method M] [--repair] [--ablation A] [--seed N] [--variant V] [-o circuit.json]`:
+/// a discovery method on one program; writes the circuit file of RASP.md 3.8 (every edge, its score,
+/// and whether it is in the circuit): the method's own circuit, or with `--repair` the repaired one.
 enum PruneCommand {
-    static let options: Set<String> = ["ablation", "seed", "steps", "target-sparsity", "output", "lr", "lambda-lr",
-                                       "temperature", "sequences-per-step", "initial-log-alpha"]
+    static let options: Set<String> = Set(["method", "ablation", "seed", "steps", "target-sparsity", "output", "lr", "lambda-lr",
+                                       "temperature", "sequences-per-step", "initial-log-alpha"]).union(VariantOptions.optionNames)
 
-    static func configuration(_ arguments: Arguments) throws(Arguments.UsageError) -> PruningConfiguration {
+    static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
         var c = PruningConfiguration()
-        c.ablation = Ablation.Kind(rawValue: try arguments.choice("ablation", default: "zero", among: Ablation.Kind.allCases.map(\.rawValue)))!
-        c.seed = UInt64(try arguments.integer("seed", default: 0, range: 0...Int(Int32.max)))
         c.steps = try arguments.integer("steps", default: c.steps, range: 1...1_000_000)
         c.targetSparsity = try arguments.number("target-sparsity", default: c.targetSparsity, range: 0...2)
         c.learningRate = try arguments.number("lr", default: c.learningRate, range: 1e-6...100)
@@ -22,38 +22,90 @@ enum PruneCommand {
         c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...4_096)
         c.initialLogAlpha = try arguments.number("initial-log-alpha", default: c.initialLogAlpha, range: -20...20)
         c.nodeMasks = arguments.has("node-masks")
-        return c
+        var s = MethodSettings()
+        s.pruning = c
+        return s
+    }
+
+    static func ablation(_ arguments: Arguments) throws(Arguments.UsageError) -> Ablation.Kind {
+        Ablation.Kind(rawValue: try arguments.choice("ablation", default: "zero", among: Ablation.Kind.allCases.map(\.rawValue)))!
     }
 
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: options, flags: ["node-masks", "quiet"])
+        let arguments = try Arguments(args, options: options, flags: ["node-masks", "quiet", "repair"])
         let path = try arguments.programPath("prune")
-        let c = try configuration(arguments)
-        guard let p = Pipeline.compile(path, console: console) else { return RASPCommandLine.Status.failure }
-        let pruner = EdgePruner(compiled: p.compiled, configuration: c)
-        let start = Clock.now()
-        var lastReport = start
-        let quiet = arguments.has("quiet")
-        let result = pruner.run { step, loss, sparsity in
-            let now = Clock.now()
-            // A progress line once the run has taken more than a second, then every half second.
-            if !quiet, now - start > 1, now - lastReport > 0.5 || step == c.steps {
-                lastReport = now
-                console.err("\rstep \(step)/\(c.steps)  loss \(String(format: "%.4f", loss))  sparsity \(String(format: "%.3f", sparsity))   ")
-                if step == c.steps { console.err("\n") }
-            }
+        let methodID = try arguments.choice("method", default: "edge-pruning", among: Methods.ids)
+        let methodSettings = try settings(arguments)
+        let method = Methods.make(methodID, settings: methodSettings)!
+        let ablation = try ablation(arguments)
+        let seed = UInt64(try arguments.integer("seed", default: 0, range: 0...Int(Int32.max)))
+        let variantOptions = try VariantOptions(arguments)
+        let quiet = arguments.has("quiet"), repair = arguments.has("repair")
+        guard let p = Pipeline.compile(path, console: console), let model = p.variant(variantOptions, console: console) else {
+            return RASPCommandLine.Status.failure
         }
-        let text = result.circuit.text
-        guard console.emit(text, to: arguments.options["output"], command: "prune") else { return RASPCommandLine.Status.failure }
-        if !quiet { console.errLine(summary(result, graphEdges: result.circuit.graphEdges, inputs: pruner.data.inputs.count)) }
+        let task = p.task(model, ablation: ablation)
+        let progress = quiet ? nil : ProgressLine(console: console, steps: methodSettings.pruning.steps)
+        let result = method.discover(task, seed: seed, progress: progress.map { line in { line.update($0) } })
+        progress?.finish()
+        let run = RecoveredRun(result: result, task: task, repair: repair)
+        let circuit = Circuit.recovered(program: p.program.name, graph: task.graph, scores: result.scores, kept: run.circuit,
+                                        method: methodID, ablation: ablation.rawValue, seed: Int(seed), variant: variantOptions.variant.rawValue,
+                                        variantSeed: Int(variantOptions.seed), repaired: repair)
+        guard console.emit(circuit.text, to: arguments.options["output"], command: "prune") else { return RASPCommandLine.Status.failure }
+        if !quiet { console.errLine(run.summary(inputs: task.sequenceCount)) }
         return RASPCommandLine.Status.success
     }
+}
 
-    static func summary(_ r: EdgePruner.Result, graphEdges: Int, inputs: Int) -> String {
-        let f = r.faithfulness
-        var s = "kept \(r.circuit.edges.count) of \(graphEdges) edges; reproduces the full model on \(f.sequencesCorrect) of \(f.sequences) inputs"
-        s += "; \(r.steps) steps in \(Clock.format(r.seconds)) (\(Int(Double(r.steps) / max(r.seconds, 1e-9))) steps/s)"
-        if r.restored > 0 { s += "; \(r.restored) edge\(r.restored == 1 ? "" : "s") below threshold restored for faithfulness" }
+/// A method's result with its own circuit's faithfulness and, when asked, the repaired circuit.
+struct RecoveredRun {
+    var result: DiscoveryResult
+    var ownFaithfulness: Faithfulness
+    var repair: CircuitSelection.Repair?
+
+    init(result: DiscoveryResult, task: CircuitTask, repair: Bool) {
+        self.result = result
+        ownFaithfulness = task.evaluate(masks: CircuitSelection.masks(result.circuit))
+        self.repair = repair ? CircuitSelection.repair(result.circuit, scores: result.scores, task: task) : nil
+    }
+
+    /// The circuit reported: the repaired one when repair ran, else the method's own.
+    var circuit: [Bool] { repair?.circuit ?? result.circuit }
+
+    func summary(inputs: Int) -> String {
+        let f = ownFaithfulness, graphEdges = result.circuit.count
+        var s = "\(result.method): its own circuit keeps \(result.edgesKept) of \(graphEdges) edges and "
+        s += f.isFaithful ? "is faithful (every one of the \(f.sequences) inputs reproduced)"
+            : "is not faithful (reproduces \(f.sequencesCorrect) of \(f.sequences) inputs)"
+        s += "; \(Clock.format(result.seconds)), \(result.modelRuns) model runs"
+        if let r = repair {
+            s += r.faithfulBefore ? "\nrepair: nothing to do" : "\nrepair: added \(r.added) edge\(r.added == 1 ? "" : "s"), removed \(r.removed); the repaired circuit keeps \(r.circuit.filter { $0 }.count) edges"
+        }
         return s
     }
+}
+
+/// A progress line on stderr once a run has taken more than a second, redrawn every half second.
+final class ProgressLine {
+    let console: Console
+    let steps: Int
+    let start = Clock.now()
+    var last = 0.0
+    var shown = false
+
+    init(console: Console, steps: Int) {
+        self.console = console
+        self.steps = steps
+    }
+
+    func update(_ point: TrainingPoint) {
+        let now = Clock.now()
+        guard now - start > 1, now - last > 0.5 else { return }
+        last = now
+        shown = true
+        console.err("\rstep \(point.step)/\(steps)  loss \(String(format: "%.4f", point.loss))  sparsity \(String(format: "%.3f", point.sparsity))   ")
+    }
+
+    func finish() { if shown { console.err("\n") } }
 }

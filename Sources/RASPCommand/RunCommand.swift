@@ -1,16 +1,21 @@
 import RASPLanguage
 import RASPCompiler
+import RASPModel
 
-/// `rasp run FILE --input "..." | --inputs FILE|- [--json]`: the compiled model's decoded output.
+/// `rasp run FILE --input "..." | --inputs FILE|- [--variant V] [--json]`: the compiled model's (or a
+/// variant's) decoded output.
 enum RunCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: ["input", "inputs"], flags: ["json"])
+        let arguments = try Arguments(args, options: Set(["input", "inputs"]).union(VariantOptions.optionNames), flags: ["json"])
+        let variantOptions = try VariantOptions(arguments)
         let path = try arguments.programPath("run")
         guard let program = RASPCommandLine.loadProgram(path, console: console) else { return RASPCommandLine.Status.failure }
         let lines = try InputReader.lines(arguments, console: console)
-        guard let p = Pipeline.compile(program, console: console) else { return RASPCommandLine.Status.failure }
+        guard let p = Pipeline.compile(program, console: console), let variant = p.variant(variantOptions, console: console) else {
+            return RASPCommandLine.Status.failure
+        }
         let (inputs, bad) = InputReader(program: program).parseAll(lines, command: "run", console: console)
-        let outputs = p.compiled.run(inputs)
+        let outputs = p.compiled.run(inputs, on: EdgeMaskedModel(model: variant.model))
         let json = arguments.has("json")
         for (input, output) in zip(inputs, outputs) {
             let shown = p.compiled.outputIsNumerical ? output.map(RunCommand.rounded) : output

@@ -2,13 +2,15 @@ import Foundation
 import RASPLanguage
 import RASPModel
 import RASPCompiler
+import Discovery
 import RASPCircuits
 
-/// `rasp verify FILE --circuit C.json [--golden G.json] [--ablation zero|mean|resample] [--json]`:
-/// the verdict of RASP.md 3.4. Exit 0 only for an exact verdict.
+/// `rasp verify FILE --circuit C.json [--golden G.json] [--ablation A] [--variant V] [--json]`: the
+/// verdict of RASP.md 3.4, on the model variant and under the ablation the circuit names (or those
+/// given), with the edge AUROC when the circuit has scores. Exit 0 only for an exact verdict.
 enum VerifyCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: ["circuit", "golden", "ablation", "seed"], flags: ["json"])
+        let arguments = try Arguments(args, options: Set(["circuit", "golden", "ablation", "seed"]).union(VariantOptions.optionNames), flags: ["json"])
         let path = try arguments.programPath("verify")
         guard let circuitPath = arguments.options["circuit"] else {
             throw Arguments.UsageError(message: "verify needs the circuit to judge: --circuit C.json")
@@ -20,33 +22,46 @@ enum VerifyCommand {
         guard let p = Pipeline.compile(path, console: console) else { return RASPCommandLine.Status.failure }
         let graph = ComputeGraph(model: p.compiled.model)
         guard let circuit = readCircuit(circuitPath, graph: graph, console: console) else { return RASPCommandLine.Status.failure }
+        guard let (ablation, variant) = settings(arguments, circuit: circuit, circuitPath: circuitPath, program: p.program.name, console: console)
+        else { return RASPCommandLine.Status.failure }
         let derived = GoldenCircuit.derive(p.compiled, evaluation: p.evaluation)
         var golden = derived
         if let g = arguments.options["golden"] {
             guard let given = readCircuit(g, graph: graph, console: console) else { return RASPCommandLine.Status.failure }
             golden = given
         }
-        // The ablation: --ablation, else the one the circuit was recovered under, else zero.
-        let ablation = Ablation.Kind(rawValue: arguments.options["ablation"] ?? circuit.ablation ?? "zero") ?? .zero
-        let verdict = judge(p, circuit: circuit, golden: golden, derived: arguments.options["golden"] == nil ? nil : derived,
-                            ablation: ablation, seed: seed)
+        guard let model = p.variant(variant, console: console) else { return RASPCommandLine.Status.failure }
+        let task = p.task(model, ablation: ablation, seed: seed)
+        let verdict = Verifier.verify(circuit: circuit, golden: golden, task: task, derivedGolden: arguments.options["golden"] == nil ? nil : derived)
         if arguments.has("json") {
-            console.out(json(verdict, inputs: verdict.faithfulness.sequences).pretty())
+            console.out(json(verdict, variant: variant).pretty())
         } else {
-            console.out(report(verdict))
+            console.out(report(verdict, variant: variant))
         }
         return verdict.isExact ? RASPCommandLine.Status.success : RASPCommandLine.Status.failure
     }
 
-    /// The inputs a circuit is judged on: every input up to max_seq_len when there are at most 20,000,
-    /// else a seeded sample of 2,000 (as Edge Pruning trains on).
-    static func evaluationInputs(_ p: Pipeline, seed: UInt64) -> [[Value]] {
-        p.evaluation.isSample ? InputSpace(program: p.program).inputs(limit: 2_000, seed: seed) : p.evaluation.inputs
-    }
-
-    static func judge(_ p: Pipeline, circuit: Circuit, golden: Circuit, derived: Circuit?, ablation: Ablation.Kind, seed: UInt64) -> Verdict {
-        let data = EvaluationSet(compiled: p.compiled, inputs: evaluationInputs(p, seed: seed), ablation: ablation, seed: seed)
-        return Verifier.verify(circuit: circuit, golden: golden, data: data, derivedGolden: derived)
+    /// The ablation and variant to judge under: the options, else what the circuit file names, else
+    /// zero and compiled. A file made for another program, or naming an ablation or variant that does
+    /// not exist, is refused.
+    static func settings(_ arguments: Arguments, circuit: Circuit, circuitPath: String, program: String,
+                         console: Console) -> (Ablation.Kind, VariantOptions)? {
+        guard circuit.program == program else {
+            console.errLine("\(circuitPath): error: the circuit is for program '\(circuit.program)', not '\(program)'")
+            return nil
+        }
+        let ablationName = arguments.options["ablation"] ?? circuit.ablation ?? "zero"
+        guard let ablation = Ablation.Kind(rawValue: ablationName) else {
+            console.errLine("\(circuitPath): error: unknown ablation '\(ablationName)' (expected zero, mean or resample)")
+            return nil
+        }
+        let variantName = arguments.options["variant"] ?? circuit.variant ?? "compiled"
+        guard let variant = ModelVariant(rawValue: variantName) else {
+            console.errLine("\(circuitPath): error: unknown model variant '\(variantName)' (expected \(VariantOptions.names.joined(separator: ", ")))")
+            return nil
+        }
+        let variantSeed = arguments.options["variant-seed"].flatMap { UInt64($0) } ?? circuit.variantSeed.map { UInt64(max(0, $0)) } ?? 0
+        return (ablation, VariantOptions(variant: variant, seed: variantSeed))
     }
 
     /// Reads and validates a circuit file, printing a clear error (never crashing) when it is malformed.
@@ -63,10 +78,10 @@ enum VerifyCommand {
         }
     }
 
-    static func report(_ v: Verdict) -> String {
+    static func report(_ v: Verdict, variant: VariantOptions) -> String {
         func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
         let f = v.faithfulness
-        var s = "program \(v.program), \(v.ablation.rawValue) ablation, \(f.sequences) inputs\n"
+        var s = "program \(v.program), \(variant.label) model, \(v.ablation.rawValue) ablation, \(f.sequences) inputs\n"
         if let drift = v.goldenDrift, !drift.isEmpty {
             s += "golden file differs from the circuit the compiler derives (- derived, + file):\n"
             s += drift.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
@@ -78,15 +93,18 @@ enum VerifyCommand {
         s += String(format: "precision %.3f, recall %.3f\n", v.precision, v.recall)
         s += "faithfulness: \(f.sequencesCorrect)/\(f.sequences) inputs, \(f.positionsCorrect)/\(f.positions) positions"
         s += String(format: " (accuracy %.4f), mean %@ %.3g\n", f.accuracy, f.numerical ? "squared error" : "KL", f.meanDivergence)
+        if let auroc = v.auroc { s += String(format: "edge AUROC: %.4f\n", auroc) }
         s += "verdict: \(v.summary)\n"
         return s
     }
 
-    static func json(_ v: Verdict, inputs: Int) -> JSON {
+    static func json(_ v: Verdict, variant: VariantOptions) -> JSON {
         let f = v.faithfulness
         var o: [String: JSON] = [
             "program": .string(v.program),
             "ablation": .string(v.ablation.rawValue),
+            "variant": .string(variant.variant.rawValue),
+            "variant_seed": .int(Int(variant.seed)),
             "exact": .bool(v.isExact),
             "verdict": .string(v.summary),
             "required": .int(v.requiredCount),
@@ -102,6 +120,7 @@ enum VerifyCommand {
                 "accuracy": .double(f.accuracy), (f.numerical ? "mean_squared_error" : "mean_kl"): .double(f.meanDivergence),
             ]),
         ]
+        if let auroc = v.auroc { o["auroc"] = .double(auroc) }
         if let drift = v.goldenDrift, !drift.isEmpty { o["golden_drift"] = .array(drift.description.split(separator: "\n").map { .string(String($0)) }) }
         return .object(o)
     }

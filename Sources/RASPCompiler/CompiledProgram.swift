@@ -69,11 +69,7 @@ public struct CompiledProgram: Sendable {
     /// one-hot entry (categorical), or `none` when the block is all near zero.
     public func decode(_ block: UnsafeBufferPointer<Double>) -> Value {
         if outputIsNumerical { return .real(block[0]) }
-        var best = -1, bestValue = 0.5
-        for (j, x) in block.enumerated() where x > bestValue {
-            best = j
-            bestValue = x
-        }
+        let best = readout.category(block.baseAddress!, width: block.count)
         return best < 0 ? .none : nodes[outputNode].values.values[best]
     }
 
@@ -89,11 +85,19 @@ public struct CompiledProgram: Sendable {
         }
     }
 
-    /// Runs the compiled model on inputs and decodes its outputs (one array per input, without BOS).
-    public func run(_ inputs: [[Value]]) -> [[Value]] {
+    /// The readout of the output s-op: numerical, or categorical with `none` below 1/2.
+    public var readout: Readout { outputIsNumerical ? .compiledNumerical : .compiledCategorical }
+
+    /// The compiled weights on the full residual stream: the `compiled` variant.
+    public var dense: DenseTransformer { DenseTransformer(compact: model, readout: readout) }
+
+    /// Runs a model of this program (the compiled one unless another variant is given) on inputs and
+    /// decodes its outputs (one array per input, without BOS).
+    public func run(_ inputs: [[Value]], on masked: EdgeMaskedModel? = nil) -> [[Value]] {
+        let runner = masked ?? EdgeMaskedModel(model: dense)
         var results = [[Value]](repeating: [], count: inputs.count)
         for (batch, members) in batches(inputs) {
-            let decoded = decode(outputs: model.outputs(batch), batch: batch)
+            let decoded = decode(outputs: runner.outputs(batch), batch: batch)
             for (k, i) in members.enumerated() { results[i] = decoded[k] }
         }
         return results

@@ -1,3 +1,5 @@
+import RASPCore
+
 /// The inputs of a program: every token sequence of length 1 to `max_seq_len` over the vocab (with
 /// pairwise-distinct tokens under `inputs distinct`), enumerated when few and sampled when many.
 public struct InputSpace: Sendable {
@@ -106,26 +108,5 @@ public struct InputSpace: Sendable {
             if seen.insert(digits).inserted { out.append(digits) }
         }
         return out.sorted { $0.lexicographicallyPrecedes($1) }.map { $0.map { vocab[$0] } }
-    }
-}
-
-/// A small, fast, seedable generator (Steele, Lea, Flood 2014, "Fast splittable pseudorandom number
-/// generators"): state += 0x9E3779B97F4A7C15, then two xor-shift-multiply rounds.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform Double in (0, 1), never exactly 0 or 1.
-    public mutating func nextUnit() -> Double {
-        (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992.0
     }
 }

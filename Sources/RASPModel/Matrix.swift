@@ -38,3 +38,39 @@ public struct Matrix: Sendable, Equatable {
         return false
     }
 }
+
+extension Matrix {
+    /// The n x n identity.
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n { m[i, i] = 1 }
+        return m
+    }
+
+    public var transposed: Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        for r in 0..<rows { for c in 0..<columns { t[c, r] = self[r, c] } }
+        return t
+    }
+
+    /// The product `self * other` (rows x other.columns), summed in index order.
+    public func multiplied(by other: Matrix) -> Matrix {
+        precondition(columns == other.rows, "matrix shapes do not chain")
+        var out = Matrix(rows: rows, columns: other.columns)
+        values.withUnsafeBufferPointer { a in
+            other.values.withUnsafeBufferPointer { b in
+                out.values.withUnsafeMutableBufferPointer { o in
+                    Kernel.multiplyAdd(a.baseAddress!, b.baseAddress!, o.baseAddress!, rows: rows, inner: columns, columns: other.columns)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The Frobenius norm, sqrt(sum of squares).
+    public var norm: Double { values.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+    public func rowNorm(_ r: Int) -> Double { (0..<columns).reduce(0) { $0 + self[r, $1] * self[r, $1] }.squareRoot() }
+    public func columnNorm(_ c: Int) -> Double { (0..<rows).reduce(0) { $0 + self[$1, c] * self[$1, c] }.squareRoot() }
+    public var isZero: Bool { values.allSatisfy { $0 == 0 } }
+}

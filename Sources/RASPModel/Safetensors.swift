@@ -1,55 +1,39 @@
 /// Export in the safetensors format (an 8-byte little-endian header length, a JSON header naming each
 /// tensor's dtype, shape and byte range, then the raw little-endian data).
 ///
-/// Tensors are full-width and dense, as a Haiku/PyTorch user expects: for each head `w_q` [d, k] and
-/// `w_k` [d, k] (logits are `(x w_q) . (x w_k)`), `w_v` [d, o] (the value already multiplied by W_OV)
-/// and `w_o` [o, d]; for each MLP `w1` [d, hidden] and `w2` [hidden, d]; the embeddings; and `unembed`
-/// [d, outputs]. The header's `__metadata__` holds the residual labels and anything the caller adds.
-extension Transformer {
+/// Tensors are the dense model's, as a Haiku/PyTorch user expects: for each head `w_q` [d, k] and
+/// `w_k` [d, k] (logits are `(x w_q) . (x w_k)`, no scaling), `w_v` [d, v] and `w_o` [v, d]; for each
+/// MLP `w1` [d, hidden] and `w2` [hidden, d]; the embeddings; and `unembed` [d, outputs]. Every head
+/// slot and MLP is written, empty ones as zeros. The header's `__metadata__` holds what the caller adds.
+extension DenseTransformer {
     public func safetensors(metadata: [String: String]) -> [UInt8] {
         var tensors: [(String, [Int], [Double])] = []
-        let d = residualWidth
-        tensors.append(("embed.tokens", [tokenEmbedding.rows, d], tokenEmbedding.values))
-        tensors.append(("embed.positions", [positionEmbedding.rows, d], positionEmbedding.values))
+        func add(_ name: String, _ m: Matrix) { tensors.append((name, [m.rows, m.columns], m.values)) }
+        add("embed.tokens", tokenEmbedding)
+        add("embed.positions", positionEmbedding)
         for (l, layer) in layers.enumerated() {
-            for (h, slot) in layer.heads.enumerated() {
-                guard let head = slot else { continue }
+            for (h, head) in layer.heads.enumerated() {
                 let p = "layers.\(l).heads.\(h)."
-                let nk = head.keyInputs.count, no = head.outputs.count
-                var wq = [Double](repeating: 0, count: d * nk)
-                for (i, dim) in head.queryInputs.enumerated() { for j in 0..<nk { wq[dim * nk + j] = head.wQK[i, j] } }
-                var wk = [Double](repeating: 0, count: d * nk)
-                for (j, dim) in head.keyInputs.enumerated() { wk[dim * nk + j] = 1 }
-                var wv = [Double](repeating: 0, count: d * no)
-                for (i, dim) in head.valueInputs.enumerated() { for o in 0..<no { wv[dim * no + o] = head.wOV[i, o] } }
-                var wo = [Double](repeating: 0, count: no * d)
-                for (o, dim) in head.outputs.enumerated() { wo[o * d + dim] = 1 }
-                tensors += [(p + "w_q", [d, nk], wq), (p + "w_k", [d, nk], wk), (p + "w_v", [d, no], wv), (p + "w_o", [no, d], wo)]
+                add(p + "w_q", head.query)
+                add(p + "w_k", head.key)
+                add(p + "w_v", head.value)
+                add(p + "w_o", head.output)
             }
-            if let mlp = layer.mlp {
-                let p = "layers.\(l).mlp."
-                var w1 = [Double](repeating: 0, count: d * mlp.hidden)
-                for (i, dim) in mlp.inputs.enumerated() { for k in 0..<mlp.hidden { w1[dim * mlp.hidden + k] = mlp.w1[i, k] } }
-                var w2 = [Double](repeating: 0, count: mlp.hidden * d)
-                for k in 0..<mlp.hidden { for (o, dim) in mlp.outputs.enumerated() { w2[k * d + dim] = mlp.w2[k, o] } }
-                tensors += [(p + "w1", [d, mlp.hidden], w1), (p + "w2", [mlp.hidden, d], w2)]
-            }
+            add("layers.\(l).mlp.w1", layer.mlp.input)
+            add("layers.\(l).mlp.w2", layer.mlp.output)
         }
-        var unembed = [Double](repeating: 0, count: d * outputDimensions.count)
-        for (o, dim) in outputDimensions.enumerated() { unembed[dim * outputDimensions.count + o] = 1 }
-        tensors.append(("unembed", [d, outputDimensions.count], unembed))
+        add("unembed", unembedding)
 
         // Header: tensors sorted by name, byte ranges in that order.
         tensors.sort { $0.0 < $1.0 }
         var header = "{"
         var meta = metadata
-        meta["residual_labels"] = "[" + residualLabels.map { Transformer.jsonString($0) }.joined(separator: ",") + "]"
         meta["format"] = "rasp"
-        header += "\"__metadata__\":{" + meta.keys.sorted().map { "\(Transformer.jsonString($0)):\(Transformer.jsonString(meta[$0]!))" }.joined(separator: ",") + "}"
+        header += "\"__metadata__\":{" + meta.keys.sorted().map { "\(DenseTransformer.jsonString($0)):\(DenseTransformer.jsonString(meta[$0]!))" }.joined(separator: ",") + "}"
         var offset = 0
         for (name, shape, values) in tensors {
             let size = values.count * 8
-            header += ",\(Transformer.jsonString(name)):{\"dtype\":\"F64\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}"
+            header += ",\(DenseTransformer.jsonString(name)):{\"dtype\":\"F64\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}"
             offset += size
         }
         header += "}"
@@ -68,7 +52,7 @@ extension Transformer {
         return bytes
     }
 
-    static func jsonString(_ s: String) -> String {
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

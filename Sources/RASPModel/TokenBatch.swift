@@ -17,23 +17,3 @@ public struct TokenBatch: Sendable {
         TokenBatch(tokens: Array(tokens[range.lowerBound * length..<range.upperBound * length]), count: range.count, length: length)
     }
 }
-
-/// A sparse copy of a matrix's rows (compressed sparse rows), for embedding lookups.
-struct SparseRows {
-    var start: [Int]
-    var columns: [Int]
-    var values: [Double]
-
-    init(_ m: Matrix) {
-        start = [0]
-        columns = []
-        values = []
-        for r in 0..<m.rows {
-            for c in 0..<m.columns where m[r, c] != 0 {
-                columns.append(c)
-                values.append(m[r, c])
-            }
-            start.append(columns.count)
-        }
-    }
-}

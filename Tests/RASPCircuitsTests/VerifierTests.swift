@@ -2,22 +2,14 @@ import Testing
 import RASPLanguage
 import RASPModel
 import RASPCompiler
+import Discovery
 import RASPCircuits
 import RASPTestSupport
 
 /// The verifier catches what it must (RASP.md 3.4) and passes the golden circuit itself.
 @Suite struct VerifierTests {
-    struct Fixture {
-        var golden: Circuit
-        var data: EvaluationSet
-    }
-
-    static func fixture(_ name: String, ablation: Ablation.Kind = .zero) throws -> Fixture {
-        let program = try Repository.load(name)
-        let compiled = try Compiler.compile(program)
-        let evaluation = try ProgramEvaluation.run(program)
-        return Fixture(golden: GoldenCircuit.derive(compiled, evaluation: evaluation),
-                       data: EvaluationSet(compiled: compiled, inputs: evaluation.inputs, ablation: ablation))
+    static func fixture(_ name: String, ablation: Ablation.Kind = .zero, variant: ModelVariant = .compiled) throws -> ProgramFixture {
+        try ProgramFixture(name, ablation: ablation, variant: variant)
     }
 
     static func circuit(_ golden: Circuit, keeping keys: [String]) -> Circuit {
@@ -31,7 +23,7 @@ import RASPTestSupport
     @Test func theGoldenCircuitItselfIsExact() throws {
         for name in ["reverse", "frac_prevs", "sort_weiss", "shift_by_1"] {
             let f = try VerifierTests.fixture(name)
-            let verdict = Verifier.verify(circuit: f.golden, golden: f.golden, data: f.data)
+            let verdict = Verifier.verify(circuit: f.golden, golden: f.golden, task: f.task)
             #expect(verdict.isExact, "\(name): \(verdict.summary)")
             #expect(verdict.precision == 1 && verdict.recall == 1)
         }
@@ -40,7 +32,7 @@ import RASPTestSupport
     @Test func aDroppedRequiredEdgeIsMissing() throws {
         let f = try VerifierTests.fixture("reverse")
         let keys = f.golden.edges.map(\.key).filter { $0 != "m0 -> m1" }
-        let verdict = Verifier.verify(circuit: VerifierTests.circuit(f.golden, keeping: keys), golden: f.golden, data: f.data)
+        let verdict = Verifier.verify(circuit: VerifierTests.circuit(f.golden, keeping: keys), golden: f.golden, task: f.task)
         #expect(!verdict.isExact)
         #expect(verdict.missing == ["m0 -> m1"])
         #expect(!verdict.faithfulness.isFaithful)
@@ -50,7 +42,7 @@ import RASPTestSupport
     @Test func anEdgeOutsideTheGoldenCircuitIsExtra() throws {
         let f = try VerifierTests.fixture("reverse")
         let keys = f.golden.edges.map(\.key) + ["m1 -> out"]
-        let verdict = Verifier.verify(circuit: VerifierTests.circuit(f.golden, keeping: keys), golden: f.golden, data: f.data)
+        let verdict = Verifier.verify(circuit: VerifierTests.circuit(f.golden, keeping: keys), golden: f.golden, task: f.task)
         #expect(!verdict.isExact)
         #expect(verdict.extra == ["m1 -> out"])
         #expect(verdict.faithfulness.isFaithful)
@@ -62,7 +54,7 @@ import RASPTestSupport
     @Test func aStructurallyRightButUnfaithfulCircuitIsNotExact() throws {
         let f = try VerifierTests.fixture("reverse")
         let keys = f.golden.edges(of: .required).map(\.key)
-        let verdict = Verifier.verify(circuit: VerifierTests.circuit(f.golden, keeping: keys), golden: f.golden, data: f.data)
+        let verdict = Verifier.verify(circuit: VerifierTests.circuit(f.golden, keeping: keys), golden: f.golden, task: f.task)
         #expect(verdict.missing.isEmpty && verdict.extra.isEmpty)
         #expect(!verdict.faithfulness.isFaithful)
         #expect(!verdict.isExact)
@@ -73,16 +65,16 @@ import RASPTestSupport
         let f = try VerifierTests.fixture("frac_prevs")
         var edited = f.golden
         edited.edges.removeAll { $0.key == "m0 -> a1.h0.v" }
-        let verdict = Verifier.verify(circuit: f.golden, golden: edited, data: f.data, derivedGolden: f.golden)
+        let verdict = Verifier.verify(circuit: f.golden, golden: edited, task: f.task, derivedGolden: f.golden)
         #expect(!verdict.isExact)
         #expect(verdict.goldenDrift?.removed.map(\.key) == ["m0 -> a1.h0.v"])
     }
 
     @Test func unidentifiableEdgesDependOnTheAblation() throws {
         let zero = try VerifierTests.fixture("reverse")
-        #expect(Verifier.unidentifiableEdges(golden: zero.golden, data: zero.data).isEmpty)
+        #expect(Verifier.unidentifiableEdges(golden: zero.golden, task: zero.task).isEmpty)
         let resample = try VerifierTests.fixture("reverse", ablation: .resample)
-        let hidden = Verifier.unidentifiableEdges(golden: resample.golden, data: resample.data)
+        let hidden = Verifier.unidentifiableEdges(golden: resample.golden, task: resample.task)
         #expect(hidden.contains("m0 -> m1") && hidden.contains("a0.h0 -> m0"))
         #expect(!hidden.contains("tok -> a3.h0.v") && !hidden.contains("a3.h0 -> out"))
     }

@@ -23,6 +23,24 @@ import RASPTestSupport
         #expect(json["tracr"]?["residual_width"]?.intValue == 55)
     }
 
+    @Test func compileReportsTheVariantAndTheEdgesThatCarry() throws {
+        let compiled = try JSON.parse(rasp("compile", "programs/reverse.rasp", "--json").stdout)
+        #expect(compiled["variant"]?.stringValue == "compiled" && compiled["noise"]?.doubleValue == 0)
+        #expect(compiled["edges"]?.intValue == 94 && (compiled["edges_carrying"]?.intValue ?? 94) < 94)
+        let noisy = try JSON.parse(rasp("compile", "programs/reverse.rasp", "--variant", "noisy", "--variant-seed", "2", "--json").stdout)
+        #expect(noisy["variant"]?.stringValue == "noisy" && noisy["variant_seed"]?.intValue == 2)
+        #expect((noisy["noise"]?.doubleValue ?? 0) > 0)
+        #expect(noisy["edges_carrying"]?.intValue == 94)
+        #expect(rasp("compile", "programs/reverse.rasp", "--variant", "loud").status == 64)
+    }
+
+    @Test func runOnEveryVariantGivesTheProgramsOutput() {
+        for v in ["compiled", "rotated", "noisy"] {
+            #expect(rasp("run", "programs/reverse.rasp", "--variant", v, "--input", "a b c").stdout == "c b a\n", "\(v)")
+            #expect(rasp("run", "programs/shift_by_1.rasp", "--variant", v, "--input", "a b c").stdout == "none a b\n", "\(v)")
+        }
+    }
+
     @Test func compileWritesSafetensors() throws {
         let path = NSTemporaryDirectory() + "rasp-test-\(UUID().uuidString).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -1,25 +1,67 @@
 import Foundation
 import Testing
 import RASPLanguage
+import RASPCircuits
 import RASPTestSupport
 
 @Suite struct PipelineCommandTests {
     static func temporary(_ name: String) -> String { NSTemporaryDirectory() + "rasp-\(UUID().uuidString)-\(name)" }
 
-    @Test func pruneWritesACircuitThatVerifiesExactly() throws {
+    @Test func pruneWritesEveryEdgeWithItsScoreAndTheVerifierJudgesIt() throws {
         let path = PipelineCommandTests.temporary("frac.json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let prune = rasp("prune", "programs/frac_prevs.rasp", "--seed", "2", "-o", path)
         #expect(prune.status == 0, "\(prune.stderr)")
-        #expect(prune.stderr.contains("reproduces the full model on 363 of 363 inputs"))
+        #expect(prune.stderr.contains("edge-pruning: its own circuit keeps 5 of 32 edges and is faithful (every one of the 363 inputs reproduced)"))
         let circuit = try JSON.parse(try #require(FileSystem.readText(path)))
         #expect(circuit["method"]?.stringValue == "edge-pruning" && circuit["seed"]?.intValue == 2 && circuit["ablation"]?.stringValue == "zero")
-        #expect(circuit["edges"]?.arrayValue?.allSatisfy { $0["score"]?.doubleValue != nil } == true)
+        #expect(circuit["variant"]?.stringValue == "compiled" && circuit["repaired"]?.boolValue == false)
+        let edges = try #require(circuit["edges"]?.arrayValue)
+        #expect(edges.count == 32)
+        #expect(edges.allSatisfy { $0["score"]?.doubleValue != nil && $0["in_circuit"]?.boolValue != nil })
+        #expect(edges.filter { $0["in_circuit"]?.boolValue == true }.count == 5)
         let verify = rasp("verify", "programs/frac_prevs.rasp", "--circuit", path)
         #expect(verify.status == 0)
+        #expect(verify.stdout.contains("edge AUROC: 1.0000\n"))
         #expect(verify.stdout.hasSuffix("verdict: exact\n"))
-        let json = rasp("verify", "programs/frac_prevs.rasp", "--circuit", path, "--json")
-        #expect(try JSON.parse(json.stdout)["exact"]?.boolValue == true)
+        let json = try JSON.parse(rasp("verify", "programs/frac_prevs.rasp", "--circuit", path, "--json").stdout)
+        #expect(json["exact"]?.boolValue == true && json["auroc"]?.doubleValue == 1 && json["variant"]?.stringValue == "compiled")
+    }
+
+    /// One step prunes nothing: the circuit keeps edges outside the golden one, and the verdict says so.
+    @Test(arguments: ["compiled", "noisy"])
+    func oneStepOfPruningIsNotExact(variant: String) throws {
+        let path = PipelineCommandTests.temporary("rev1.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(rasp("prune", "programs/reverse.rasp", "--steps", "1", "--variant", variant, "-o", path).status == 0)
+        let verify = rasp("verify", "programs/reverse.rasp", "--circuit", path)
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("program reverse, \(variant) model, zero ablation"))
+        #expect(verify.stdout.contains("edges outside the golden circuit"))
+    }
+
+    @Test func repairWritesTheRepairedCircuitAndSaysWhatItChanged() throws {
+        let path = PipelineCommandTests.temporary("rep.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let prune = rasp("prune", "programs/reverse.rasp", "--steps", "30", "--repair", "-o", path)
+        #expect(prune.status == 0, "\(prune.stderr)")
+        #expect(prune.stderr.contains("\nrepair: "))
+        let circuit = try JSON.parse(try #require(FileSystem.readText(path)))
+        #expect(circuit["repaired"]?.boolValue == true)
+        let verify = rasp("verify", "programs/reverse.rasp", "--circuit", path, "--json")
+        #expect(try JSON.parse(verify.stdout)["faithfulness"]?["inputs_correct"]?.intValue == 363)
+    }
+
+    @Test func verifyRefusesACircuitOfAnotherProgramOrAnUnknownAblation() throws {
+        let path = PipelineCommandTests.temporary("other.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let golden = try #require(FileSystem.readText(Repository.golden + "/length.json"))
+        #expect(rasp("verify", "programs/hist.rasp", "--circuit", Repository.golden + "/length.json").stderr
+            .contains("error: the circuit is for program 'length', not 'hist'"))
+        FileSystem.write(golden.replacingOccurrences(of: "\"program\": \"length\"", with: "\"ablation\": \"bogus\",\n  \"program\": \"length\""), to: path)
+        let r = rasp("verify", "programs/length.rasp", "--circuit", path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: unknown ablation 'bogus' (expected zero, mean or resample)"))
     }
 
     @Test func verifyExitsOneAndNamesWhatIsWrong() throws {
@@ -59,16 +101,42 @@ import RASPTestSupport
         #expect(rasp("verify", "programs/reverse.rasp").status == 64)
     }
 
-    @Test func checkPrunesAndVerifiesWithATable() throws {
-        let junit = PipelineCommandTests.temporary("junit.xml")
-        defer { try? FileManager.default.removeItem(atPath: junit) }
-        let r = rasp("check", "programs/frac_prevs.rasp", "programs/length.rasp", "--seeds", "0-1", "--junit", junit)
-        #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("program     layers  edges  required  recovered  verdict  inputs"))
-        #expect(r.stdout.contains("2 of 2 programs passed"))
+    /// A copy of `golden/` for the given programs, so a test can record into it.
+    static func goldenCopy(_ names: [String]) -> String {
+        let directory = temporary("golden")
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for n in names { FileSystem.write(FileSystem.readText(Repository.golden + "/\(n).json")!, to: directory + "/\(n).json") }
+        return directory
+    }
+
+    @Test func checkShowsBothVerdictsAndGatesOnTheRecoveryRecord() throws {
+        let directory = PipelineCommandTests.goldenCopy(["frac_prevs", "length"])
+        let junit = directory + "/junit.xml"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let args = ["check", "programs/frac_prevs.rasp", "programs/length.rasp", "--seeds", "0-1", "--golden-dir", directory]
+        let first = rasp(args + ["--junit", junit])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("program     layers  edges  required  inputs  variant   noise  kept  own  repaired  auroc"))
+        #expect(first.stdout.contains("edge-pruning on noisy: its own circuit exact in"))
+        #expect(first.stdout.contains("recovery.json does not exist; record it with `rasp check --record-recovery`"))
+        #expect(first.stdout.contains("2 of 2 programs passed the pipeline checks"))
         let report = try #require(FileSystem.readText(junit))
-        #expect(report.contains("<testcase classname=\"rasp.check\" name=\"frac_prevs\""))
-        #expect(!report.contains("<failure"))
+        #expect(report.contains("<testcase classname=\"rasp.check\" name=\"frac_prevs\"") && !report.contains("<failure"))
+
+        #expect(rasp(args + ["--record-recovery"]).stdout.contains("recovery: recorded 8 runs in"))
+        #expect(rasp(args).stdout.contains("recovery: all 8 runs as recorded in"))
+        // A record that claims more than the method does is a regression, and check fails.
+        let path = directory + "/recovery.json"
+        var record = try RecoveryRecord.parse(try #require(FileSystem.readText(path)))
+        let notExact = record.entries.values.reduce(0) { $0 + 2 - $1.exact.count }
+        for key in record.entries.keys { record.entries[key]!.exact = [0, 1] }
+        FileSystem.write(record.text, to: path)
+        let gated = rasp(args)
+        #expect(gated.status == (notExact > 0 ? 1 : 0))
+        #expect(gated.stdout.components(separatedBy: "REGRESSION").count - 1 == notExact)
+        if notExact > 0 { #expect(gated.stdout.contains("re-record with `rasp check --record-recovery`")) }
+        let other = ["check", "programs/frac_prevs.rasp", "programs/length.rasp", "--seeds", "2", "--golden-dir", directory]
+        #expect(rasp(other).stdout.contains("4 runs not recorded"))
     }
 
     @Test func checkRejectsBadSeeds() {

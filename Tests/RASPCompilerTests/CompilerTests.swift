@@ -93,8 +93,11 @@ import RASPTestSupport
             let compiled = try Compiler.compile(try Repository.load(name))
             let inputs = InputSpace(program: compiled.program).inputs(limit: 50)
             var wrong: [String] = []
+            let masked = EdgeMaskedModel(model: compiled.dense)
             for (batch, _) in compiled.batches(inputs) {
-                let r = compiled.model.residuals(batch)
+                let tape = MaskedTape(model: masked, count: batch.count, length: batch.length)
+                masked.forward(batch, masks: masked.allEdges, ablation: .zero, tape: tape)
+                let r = masked.residualStream(tape, layers: compiled.layerCount)
                 let d = compiled.model.residualWidth
                 for b in 0..<batch.count {
                     for dim in 0..<d where !compiled.layout.labels[dim].hasSuffix("_selector_width_attn_output") {

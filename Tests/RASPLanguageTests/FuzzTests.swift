@@ -1,3 +1,4 @@
+import RASPCore
 import Testing
 import RASPLanguage
 import RASPTestSupport

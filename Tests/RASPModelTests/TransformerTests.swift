@@ -1,37 +1,72 @@
 import Testing
+import RASPCore
 import RASPModel
 
-/// The model module on hand-built transformers (no compiler): the forward pass, the compute graph and
-/// the edge-masked forward pass.
+/// The model module on hand-built dense transformers (no compiler): the compute graph, the
+/// edge-masked forward pass against a plain residual-stream forward pass written here, variants.
 @Suite struct TransformerTests {
-    /// A generator for reproducible random weights.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53) * 2 - 1
+    /// A 2-layer, 2-head model on a 9-wide residual with random weights. Layer 0's MLP (12 hidden
+    /// units) and layer 1's first head (10 query/key dimensions) are wider than the residual stream,
+    /// so both ways of holding a side are exercised.
+    static func model(causal: Bool = false, seed: UInt64 = 42) -> DenseTransformer {
+        var random = SplitMix64(seed: seed)
+        func matrix(_ r: Int, _ c: Int) -> Matrix { Matrix(rows: r, columns: c, values: (0..<(r * c)).map { _ in random.nextGaussian() * 0.5 }) }
+        let d = 9
+        func head(_ k: Int, _ v: Int) -> DenseTransformer.Head {
+            .init(query: matrix(d, k), key: matrix(d, k), value: matrix(d, v), output: matrix(v, d))
         }
+        let layers = [
+            DenseTransformer.Layer(heads: [head(2, 3), head(1, 2)], mlp: .init(input: matrix(d, 12), output: matrix(12, d))),
+            DenseTransformer.Layer(heads: [head(10, 1), .empty(width: d)], mlp: .init(input: matrix(d, 3), output: matrix(3, d))),
+        ]
+        return DenseTransformer(width: d, tokenEmbedding: matrix(4, d), positionEmbedding: matrix(5, d), layers: layers,
+                                unembedding: matrix(d, 3), causal: causal, readout: .compiledCategorical)
     }
 
-    /// A 2-layer, 2-head model over a 9-dimensional residual with random weights; slot 1 of layer 1 empty.
-    static func model(causal: Bool = false) -> Transformer {
-        var random = Random(state: 42)
-        func matrix(_ r: Int, _ c: Int) -> Matrix { Matrix(rows: r, columns: c, values: (0..<(r * c)).map { _ in random.next() }) }
-        let head0 = Transformer.AttentionHead(queryInputs: [0, 1], keyInputs: [1, 2], valueInputs: [0, 2], outputs: [5], wQK: matrix(2, 2), wOV: matrix(2, 1))
-        let head1 = Transformer.AttentionHead(queryInputs: [3], keyInputs: [4], valueInputs: [3, 4], outputs: [6, 7], wQK: matrix(1, 1), wOV: matrix(2, 2))
-        let mlp0 = Transformer.MLP(inputs: [0, 5, 6], outputs: [8], w1: matrix(3, 4), w2: matrix(4, 1))
-        let head2 = Transformer.AttentionHead(queryInputs: [8, 0], keyInputs: [5, 1], valueInputs: [7], outputs: [3], wQK: matrix(2, 2), wOV: matrix(1, 1))
-        let mlp1 = Transformer.MLP(inputs: [3, 8], outputs: [2], w1: matrix(2, 3), w2: matrix(3, 1))
-        var tokens = Matrix(rows: 3, columns: 9)
-        for t in 0..<3 { tokens[t, 0] = 1; tokens[t, 1] = Double(t) }
-        var positions = Matrix(rows: 4, columns: 9)
-        for p in 1..<4 { positions[p, 4] = Double(p) / 3 }
-        return Transformer(residualLabels: (0..<9).map { "d\($0)" }, tokenEmbedding: tokens, positionEmbedding: positions,
-                           layers: [.init(heads: [head0, head1], mlp: mlp0), .init(heads: [head2, nil], mlp: mlp1)],
-                           headSlots: 2, causal: causal, outputDimensions: [2, 3, 8])
+    static let batch = TokenBatch(tokens: [0, 1, 2, 3, 0, 3, 2, 1, 0, 1, 1, 2], count: 3, length: 4)
+
+    /// The ordinary forward pass on one residual stream, written as plainly as possible, returning the
+    /// logits and each writer's output (`positions x width`, in graph writer order).
+    static func reference(_ m: DenseTransformer, _ batch: TokenBatch) -> (logits: [Double], writers: [[Double]]) {
+        let d = m.width, t = batch.length, n = batch.count * t
+        func times(_ x: [Double], _ w: Matrix) -> [Double] {
+            var out = [Double](repeating: 0, count: n * w.columns)
+            for p in 0..<n { for i in 0..<w.rows { for j in 0..<w.columns { out[p * w.columns + j] += x[p * w.rows + i] * w[i, j] } } }
+            return out
+        }
+        var tok = [Double](repeating: 0, count: n * d), pos = tok
+        for p in 0..<n { for c in 0..<d { tok[p * d + c] = m.tokenEmbedding[Int(batch.tokens[p]), c]; pos[p * d + c] = m.positionEmbedding[p % t, c] } }
+        var x = zip(tok, pos).map { $0 + $1 }
+        var writers = [tok, pos]
+        for layer in m.layers {
+            var added = [Double](repeating: 0, count: n * d)
+            for head in layer.heads {
+                let q = times(x, head.query), k = times(x, head.key), v = times(x, head.value)
+                let dk = head.query.columns, dv = head.value.columns
+                var z = [Double](repeating: 0, count: n * dv)
+                for b in 0..<batch.count {
+                    for i in 0..<t {
+                        let visible = m.causal ? i + 1 : t
+                        var logits = (0..<visible).map { s in (0..<dk).reduce(0.0) { $0 + q[(b * t + i) * dk + $1] * k[(b * t + s) * dk + $1] } }
+                        let top = logits.max()!
+                        logits = logits.map { Double.exponential($0 - top) }
+                        let total = logits.reduce(0, +)
+                        for s in 0..<visible { for o in 0..<dv { z[(b * t + i) * dv + o] += logits[s] / total * v[(b * t + s) * dv + o] } }
+                    }
+                }
+                let y = times(z, head.output)
+                writers.append(y)
+                added = zip(added, y).map { $0 + $1 }
+            }
+            x = zip(x, added).map { $0 + $1 }
+            let y = times(times(x, layer.mlp.input).map { max(0, $0) }, layer.mlp.output)
+            writers.append(y)
+            x = zip(x, y).map { $0 + $1 }
+        }
+        return (times(x, m.unembedding), writers)
     }
 
-    static let batch = TokenBatch(tokens: [0, 1, 2, 1, 0, 2, 2, 1, 0, 1, 1, 2], count: 3, length: 4)
+    static func maxDifference(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
 
     @Test func graphSizesFollowTheFormula() {
         #expect(ComputeGraph(layers: 4, headSlots: 1).edges.count == 94)
@@ -43,51 +78,74 @@ import RASPModel
         #expect(g.edge(from: "m1", to: "out") != nil && g.edge(from: "m1", to: "a1.h0.v") == nil)
     }
 
-    @Test func forwardIsTheSameAtEveryBatchSizeAndThreadCount() {
-        let m = TransformerTests.model()
-        let all = m.outputs(TransformerTests.batch)
-        let one = m.outputs(TransformerTests.batch, threads: 1)
-        #expect(all == one)
-        for b in 0..<3 {
-            let single = m.outputs(TransformerTests.batch.slice(b..<(b + 1)))
-            #expect(Array(all[(b * 12)..<((b + 1) * 12)]) == single)
-        }
-    }
-
     @Test(arguments: [false, true])
     func maskedForwardWithEveryEdgeKeptIsTheForwardPass(causal: Bool) {
         let m = TransformerTests.model(causal: causal)
-        let plan = EdgeMaskPlan(model: m)
-        let tape = MaskedTape(plan: plan, count: 3, length: 4)
-        plan.forward(TransformerTests.batch, masks: [Double](repeating: 1, count: plan.graph.edges.count), ablation: .zero, tape: tape)
-        let plain = m.outputs(TransformerTests.batch)
-        #expect(zip(plain, tape.logits).allSatisfy { abs($0 - $1) < 1e-12 })
+        let masked = EdgeMaskedModel(model: m)
+        let tape = MaskedTape(model: masked, count: 3, length: 4)
+        masked.forward(TransformerTests.batch, masks: masked.allEdges, ablation: .zero, tape: tape)
+        let expected = TransformerTests.reference(m, TransformerTests.batch).logits
+        #expect(TransformerTests.maxDifference(tape.logits, expected) < 1e-12)
     }
 
+    @Test func forwardIsTheSameAtEveryBatchSizeAndThreadCount() {
+        let masked = EdgeMaskedModel(model: TransformerTests.model())
+        let all = masked.outputs(TransformerTests.batch)
+        #expect(all == masked.outputs(TransformerTests.batch, threads: 1))
+        for b in 0..<3 {
+            #expect(Array(all[(b * 12)..<((b + 1) * 12)]) == masked.outputs(TransformerTests.batch.slice(b..<(b + 1))))
+        }
+    }
+
+    /// Zero-ablating `w -> out` takes exactly `y_w W_U` away from the logits, for every writer.
     @Test func removingAnEdgeRemovesExactlyItsContribution() {
         let m = TransformerTests.model()
-        let plan = EdgeMaskPlan(model: m)
-        var masks = [Double](repeating: 1, count: plan.graph.edges.count)
-        let edge = plan.graph.edge(from: "m1", to: "out")!
-        masks[edge] = 0
-        let tape = MaskedTape(plan: plan, count: 3, length: 4)
-        plan.forward(TransformerTests.batch, masks: masks, ablation: .zero, tape: tape)
-        // out reads dims 2 (written only by m1), 3 and 8: dim 2 becomes zero, the others are unchanged.
-        let plain = m.outputs(TransformerTests.batch)
-        for p in 0..<12 {
-            #expect(tape.logits[p * 3] == 0)
-            #expect(abs(tape.logits[p * 3 + 1] - plain[p * 3 + 1]) < 1e-12)
+        let masked = EdgeMaskedModel(model: m)
+        let (plain, writers) = TransformerTests.reference(m, TransformerTests.batch)
+        let tape = MaskedTape(model: masked, count: 3, length: 4)
+        for (w, writer) in masked.graph.writers.enumerated() {
+            var masks = masked.allEdges
+            masks[masked.graph.edge(from: ComputeGraph.name(of: writer), to: "out")!] = 0
+            masked.forward(TransformerTests.batch, masks: masks, ablation: .zero, tape: tape)
+            let contribution = Matrix(rows: 12, columns: m.width, values: writers[w]).multiplied(by: m.unembedding).values
+            let expected = zip(plain, contribution).map { $0 - $1 }
+            #expect(TransformerTests.maxDifference(tape.logits, expected) < 1e-12, "\(ComputeGraph.name(of: writer))")
         }
-        #expect(plan.edgeCarries[edge])
-        #expect(!plan.edgeCarries[plan.graph.edge(from: "pos", to: "out")!])
+    }
+
+    @Test func everyEdgeOfARandomModelCarries() {
+        let m = TransformerTests.model()
+        let graph = ComputeGraph(layers: 2, headSlots: 2)
+        // The empty slot a1.h1 reads and writes nothing: its query, key and value each read five
+        // writers, and it writes to m1 and out.
+        #expect(m.edgesCarrying(graph) == graph.edges.count - 15 - 2)
+    }
+
+    /// A rotation of the residual stream leaves the logits unchanged up to rounding; noise does not.
+    @Test func rotationKeepsTheFunction() {
+        let m = TransformerTests.model(causal: true)
+        let r = DenseTransformer.randomRotation(width: m.width, seed: 3)
+        let rt = r.transposed.multiplied(by: r)
+        #expect(TransformerTests.maxDifference(rt.values, Matrix.identity(m.width).values) < 1e-13)
+        let rotated = m.rotated(by: r)
+        let a = EdgeMaskedModel(model: m).outputs(TransformerTests.batch)
+        let b = EdgeMaskedModel(model: rotated).outputs(TransformerTests.batch)
+        #expect(TransformerTests.maxDifference(a, b) < 1e-12)
+        #expect(rotated.tokenEmbedding != m.tokenEmbedding)
+        let noisy = rotated.adding(rotated.noise(seed: 1), scale: 1e-3)
+        let c = EdgeMaskedModel(model: noisy).outputs(TransformerTests.batch)
+        let difference = TransformerTests.maxDifference(a, c) / a.map(abs).max()!
+        #expect(difference > 1e-6 && difference < 1e-1, "\(difference)")
+        #expect(rotated.noise(seed: 1) == rotated.noise(seed: 1))
+        #expect(rotated.noise(seed: 1) != rotated.noise(seed: 2))
     }
 
     @Test func safetensorsHeaderDescribesTheData() throws {
         let bytes = TransformerTests.model().safetensors(metadata: ["program": "test"])
         let n = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
         let header = String(decoding: bytes[8..<(8 + n)], as: UTF8.self)
-        #expect(header.contains("\"layers.0.heads.1.w_v\":{\"dtype\":\"F64\",\"shape\":[9,2]"))
-        #expect(!header.contains("layers.1.heads.1."))
+        #expect(header.contains("\"layers.0.heads.0.w_v\":{\"dtype\":\"F64\",\"shape\":[9,3]"))
+        #expect(header.contains("\"layers.1.heads.1.w_q\":{\"dtype\":\"F64\",\"shape\":[9,1]"))
         #expect((8 + n) % 8 == 0)
     }
 }

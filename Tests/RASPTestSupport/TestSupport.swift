@@ -18,6 +18,16 @@ public enum Repository {
     /// Every program file under `programs/`, sorted.
     public static var programFiles: [String] { FileSystem.programs(in: programs) }
 
+    /// The names of every program under `programs/`.
+    public static var programNames: [String] { programFiles.map { String($0.split(separator: "/").last!.dropLast(5)) } }
+
+    /// Whether `RASP_FULL_SWEEP=1` asks for the sweeps over every program (best with `-c release`).
+    public static var fullSweep: Bool { ProcessInfo.processInfo.environment["RASP_FULL_SWEEP"] == "1" }
+
+    /// The programs a sweep runs: all of them under `RASP_FULL_SWEEP=1`, else those with max_seq_len
+    /// 5 or so (the `_16` programs sample 20,000 inputs of 16 tokens, minutes in a debug build).
+    public static var sweepPrograms: [String] { fullSweep ? programNames : programNames.filter { !$0.hasSuffix("_16") } }
+
     public static func load(_ name: String) throws -> Program {
         do { return try Program.load(path: program(name)) } catch {
             throw TestFailure(DiagnosticPrinter(source: error.source).render(error.diagnostics))
@@ -80,4 +90,22 @@ public enum TracrLibrary {
                 paramsNonzero: m["params_nonzero"]?.intValue ?? 0)
         }
     }()
+}
+
+/// Central finite differences against an analytic gradient.
+public enum FiniteDifference {
+    /// The worst relative error over the coordinates of `point`, |numeric - analytic| over
+    /// max(`floor`, |numeric| + |analytic|), with numeric = (f(x + h e_i) - f(x - h e_i)) / 2h.
+    public static func worstError(at point: [Double], step h: Double, floor: Double, analytic: [Double],
+                                  _ f: ([Double]) -> Double) -> Double {
+        var worst = 0.0
+        for i in point.indices {
+            var up = point, down = point
+            up[i] += h
+            down[i] -= h
+            let numeric = (f(up) - f(down)) / (2 * h)
+            worst = max(worst, abs(numeric - analytic[i]) / max(floor, abs(numeric) + abs(analytic[i])))
+        }
+        return worst
+    }
 }

@@ -1,4 +1,5 @@
-import RASPLanguage
+import Foundation
+
 
 /// The hard-concrete distribution of Louizos, Welling and Kingma (2018), "Learning Sparse Neural Networks
 /// through L0 Regularization", section 4, with the constants Edge Pruning uses (temperature 2/3, stretch
@@ -14,12 +15,12 @@ public enum HardConcrete {
     public static let zeta = 1.1
 
     @inline(__always)
-    static func sigmoid(_ x: Double) -> Double { 1 / (1 + _exp(-x)) }
+    static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
     /// One sample of z and dz/dlog_alpha for noise u in (0, 1).
     @inline(__always)
     public static func sample(logAlpha: Double, noise u: Double) -> (z: Double, derivative: Double) {
-        let s = sigmoid((_log(u) - _log(1 - u) + logAlpha) / beta)
+        let s = sigmoid((log(u) - log(1 - u) + logAlpha) / beta)
         let stretched = s * (zeta - gamma) + gamma
         if stretched <= 0 { return (0, 0) }
         if stretched >= 1 { return (1, 0) }
@@ -30,7 +31,7 @@ public enum HardConcrete {
     /// norm's term for one gate, and its derivative in log_alpha.
     @inline(__always)
     public static func probabilityNonzero(logAlpha: Double) -> (p: Double, derivative: Double) {
-        let p = sigmoid(logAlpha - beta * _log(-gamma / zeta))
+        let p = sigmoid(logAlpha - beta * log(-gamma / zeta))
         return (p, p * (1 - p))
     }
 
@@ -60,7 +61,7 @@ public struct Adam: Sendable {
     /// Moves `parameters` against `gradient`, with the learning rate scaled by `scale` (the schedule).
     public mutating func update(_ parameters: inout [Double], gradient: [Double], scale: Double = 1) {
         step += 1
-        let c1 = 1 - _pow(beta1, Double(step)), c2 = 1 - _pow(beta2, Double(step))
+        let c1 = 1 - pow(beta1, Double(step)), c2 = 1 - pow(beta2, Double(step))
         let lr = learningRate * scale
         for i in parameters.indices {
             let g = gradient[i]
@@ -70,15 +71,3 @@ public struct Adam: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#else
-import Darwin
-@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-#endif

@@ -1,11 +1,7 @@
-import RASPModel
-
-/// The settings of an Edge Pruning run. The defaults recover every program's circuit in `programs/`
-/// for every seed tried (see README); each is a flag of `rasp prune`.
-public struct PruningConfiguration: Sendable {
-    public var ablation: Ablation.Kind = .zero
-    public var seed: UInt64 = 0
-    /// Optimisation steps; each step samples one set of masks and runs one chunk of every input length.
+/// The settings of an Edge Pruning run; each is a flag of `rasp prune`. The ablation and the data are
+/// the task's.
+public struct PruningConfiguration: Sendable, Equatable {
+    /// Optimisation steps; each step samples one set of masks and runs one slice of every input length.
     public var steps = 400
     /// Adam's learning rate for the masks' log-alphas (constant after a 5% linear warmup).
     public var learningRate = 0.1
@@ -25,8 +21,6 @@ public struct PruningConfiguration: Sendable {
     public var temperature = 10.0
     /// Also learn one gate per writer (multiplying its out-edges' masks), as the paper's node masks.
     public var nodeMasks = false
-    /// Inputs used when the program has more than 20,000 (a seeded sample).
-    public var sampleLimit = 2_000
 
     public init() {}
 }

@@ -19,27 +19,17 @@ public enum OutputDivergence {
         }
         var zr = 0.0, zc = 0.0
         for k in 0..<width {
-            zr += divergenceExp(temperature * reference[k] - mr)
-            zc += divergenceExp(temperature * circuit[k] - mc)
+            zr += Double.exponential(temperature * reference[k] - mr)
+            zc += Double.exponential(temperature * circuit[k] - mc)
         }
-        let lr = divergenceLog(zr) + mr, lc = divergenceLog(zc) + mc
+        let lr = Double.logarithm(zr) + mr, lc = Double.logarithm(zc) + mc
         var kl = 0.0
         for k in 0..<width {
             let logP = temperature * reference[k] - lr, logQ = temperature * circuit[k] - lc
-            let p = divergenceExp(logP)
+            let p = Double.exponential(logP)
             kl += p * (logP - logQ)
-            gradient?[k] = temperature * (divergenceExp(logQ) - p) * scale
+            gradient?[k] = temperature * (Double.exponential(logQ) - p) * scale
         }
         return max(0, kl)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@usableFromInline func divergenceExp(_ x: Double) -> Double { Glibc.exp(x) }
-@usableFromInline func divergenceLog(_ x: Double) -> Double { Glibc.log(x) }
-#else
-import Darwin
-@usableFromInline func divergenceExp(_ x: Double) -> Double { Darwin.exp(x) }
-@usableFromInline func divergenceLog(_ x: Double) -> Double { Darwin.log(x) }
-#endif

@@ -1,0 +1,179 @@
+import Foundation
+import RASPCore
+import RASPModel
+
+/// What a discovery method is given (RASP.md 3.7): an edge-masked model it can run forward and
+/// backward under any mask vector, and evaluation inputs with the full model's outputs. The model is
+/// a black box: its weights, which edges carry signal and the golden circuit are out of reach.
+///
+/// Built once per program, variant and ablation, and shared by every seed, every method and the
+/// verifier. Inputs come in groups of one length; slices of a group are what runs at once.
+public final class CircuitTask: @unchecked Sendable {
+    /// The evaluation sequences of one length, with what the full model does on them.
+    public struct Group: Sendable {
+        public var batch: TokenBatch
+        /// Resample ablation: each sequence's corrupted partner (another sequence of the same length).
+        public var partners: TokenBatch?
+        /// The full model's logits, `count x length x outputs`.
+        public var reference: [Double]
+    }
+
+    /// A run of sequences inside one group.
+    public struct Part: Sendable, Hashable {
+        public var group: Int
+        public var range: Range<Int>
+
+        public init(group: Int, range: Range<Int>) {
+            self.group = group
+            self.range = range
+        }
+    }
+
+    public let name: String
+    public let graph: ComputeGraph
+    public let ablation: Ablation.Kind
+    public let readout: Readout
+    public let outputWidth: Int
+    public let groups: [Group]
+    /// The evaluation slices: every group cut into runs the tapes' memory budget allows.
+    public let slices: [Part]
+    private let model: EdgeMaskedModel
+    /// Mean ablation, per group.
+    private let means: [Ablation]
+    private let workers: [Workspace]
+    /// Model runs so far (one per sequence batch forward), for reports.
+    private let counter = Counter()
+
+    public static let sliceSize = 64
+
+    /// Runs the full model over `batches` (sequences grouped by length) and, for resample ablation,
+    /// pairs each sequence with another of its length by a draw seeded with `seed`.
+    public init(name: String, model: DenseTransformer, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64 = 0) {
+        let masked = EdgeMaskedModel(model: model)
+        self.name = name
+        self.model = masked
+        graph = masked.graph
+        self.ablation = ablation
+        readout = model.readout
+        outputWidth = model.outputWidth
+        var random = SplitMix64(seed: seed ^ 0x5EED_AB1A)
+        let built = batches.map { batch in
+            let partners = ablation == .resample ? CircuitTask.partners(of: batch, &random) : nil
+            return Group(batch: batch, partners: partners, reference: masked.outputs(batch))
+        }
+        groups = built
+        means = ablation == .mean ? built.map { masked.meanAblation(CircuitTask.pieces($0.batch, size: 256)) } : []
+        slices = built.indices.flatMap { g in
+            CircuitTask.cut(count: built[g].batch.count, size: masked.batchLimit(length: built[g].batch.length, preferred: CircuitTask.sliceSize))
+                .map { Part(group: g, range: $0) }
+        }
+        workers = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Workspace() }
+    }
+
+    /// Another sequence of the same length for each sequence (itself when it is the only one).
+    static func partners(of batch: TokenBatch, _ random: inout SplitMix64) -> TokenBatch {
+        let t = batch.length, n = batch.count
+        var tokens: [Int32] = []
+        tokens.reserveCapacity(n * t)
+        for i in 0..<n {
+            var j = i
+            if n > 1 {
+                j = random.next(below: n - 1)
+                if j >= i { j += 1 }
+            }
+            tokens += batch.tokens[(j * t)..<((j + 1) * t)]
+        }
+        return TokenBatch(tokens: tokens, count: n, length: t)
+    }
+
+    static func cut(count: Int, size: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: max(1, size)).map { $0..<min(count, $0 + max(1, size)) }
+    }
+
+    static func pieces(_ batch: TokenBatch, size: Int) -> [TokenBatch] { cut(count: batch.count, size: size).map { batch.slice($0) } }
+
+    public var edgeCount: Int { graph.edges.count }
+    public var sequenceCount: Int { groups.reduce(0) { $0 + $1.batch.count } }
+    /// Batch forward passes run on this task so far (evaluations and training steps).
+    public var modelRuns: Int { counter.value }
+
+    /// Parts of at most `size` sequences (and at most what a tape's budget allows) covering every group.
+    public func parts(size: Int) -> [[Part]] {
+        groups.indices.map { g in
+            let limit = model.batchLimit(length: groups[g].batch.length, preferred: size)
+            return CircuitTask.cut(count: groups[g].batch.count, size: limit).map { Part(group: g, range: $0) }
+        }
+    }
+
+    // MARK: Running parts
+
+    /// Buffers of one worker thread, per batch shape.
+    final class Workspace: @unchecked Sendable {
+        var tapes: [String: MaskedTape] = [:]
+        var gradients: [String: GradientBuffers] = [:]
+
+        func tape(_ m: EdgeMaskedModel, _ count: Int, _ length: Int, partner: Bool = false) -> MaskedTape {
+            let key = "\(count)x\(length)\(partner ? "p" : "")"
+            if let t = tapes[key] { return t }
+            let t = MaskedTape(model: m, count: count, length: length)
+            tapes[key] = t
+            return t
+        }
+
+        func buffers(_ m: EdgeMaskedModel, _ count: Int, _ length: Int) -> GradientBuffers {
+            let key = "\(count)x\(length)"
+            if let b = gradients[key] { return b }
+            let b = GradientBuffers(model: m, count: count, length: length)
+            gradients[key] = b
+            return b
+        }
+    }
+
+    /// Runs `body(part index, worker)` for every part, spread over the workers: worker w takes parts
+    /// w, w + workers, ... Results must be written per part, so they do not depend on the spread.
+    func forEachPart(_ count: Int, _ body: @Sendable (Int, Workspace) -> Void) {
+        let n = min(workers.count, count)
+        if n <= 1 {
+            for p in 0..<count { body(p, workers[0]) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: n) { w in
+            for p in stride(from: w, to: count, by: n) { body(p, workers[w]) }
+        }
+    }
+
+    /// The forward pass of `part` under `masks`, with the ablation it needs; the tape holds the logits.
+    func run(_ part: Part, masks: [Double], _ space: Workspace) -> (tape: MaskedTape, ablation: Ablation) {
+        let group = groups[part.group], batch = group.batch.slice(part.range)
+        let tape = space.tape(model, batch.count, batch.length)
+        var ablation = Ablation.zero
+        switch self.ablation {
+        case .zero: break
+        case .mean: ablation = means[part.group]
+        case .resample:
+            ablation = model.resampleAblation(partners: group.partners!.slice(part.range),
+                                              tape: space.tape(model, batch.count, batch.length, partner: true))
+        }
+        model.forward(batch, masks: masks, ablation: ablation, tape: tape)
+        counter.add(self.ablation == .resample ? 2 : 1)
+        return (tape, ablation)
+    }
+
+    /// The backward pass of the part whose forward pass `tape` holds: dL/dm added to `gradient`.
+    func modelBackward(tape: MaskedTape, masks: [Double], ablation: Ablation, logitGradient: UnsafePointer<Double>, wanted: [Bool]?,
+                       _ space: Workspace, into gradient: inout [Double]) {
+        model.backward(tape: tape, masks: masks, ablation: ablation, logitGradient: logitGradient,
+                       buffers: space.buffers(model, tape.count, tape.length), wanted: wanted, into: &gradient)
+    }
+
+    /// The offset of a part's first logit in its group's reference.
+    func referenceOffset(_ part: Part) -> Int { part.range.lowerBound * groups[part.group].batch.length * outputWidth }
+}
+
+/// A count shared by worker threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+}

@@ -1,0 +1,141 @@
+import RASPCore
+import RASPModel
+
+/// The hard-concrete gates of Edge Pruning: one log-alpha per edge (and per writer with node masks),
+/// a fresh sample per step shared by every sequence of the step.
+struct GateSet {
+    var logAlpha: [Double]
+    var z: [Double]
+    /// dz/dlog_alpha of the current sample.
+    var derivative: [Double]
+
+    init(count: Int, initial: Double, _ random: inout SplitMix64) {
+        logAlpha = (0..<count).map { _ in initial + 0.01 * random.nextGaussian() }
+        z = [Double](repeating: 1, count: count)
+        derivative = [Double](repeating: 0, count: count)
+    }
+
+    mutating func sample(_ random: inout SplitMix64) {
+        for i in logAlpha.indices { (z[i], derivative[i]) = HardConcrete.sample(logAlpha: logAlpha[i], noise: random.nextUnit()) }
+    }
+
+    /// The expected density (mean P(z != 0), Louizos et al. eq. 12) and its derivative per gate.
+    func expectedDensity() -> (density: Double, derivative: [Double]) {
+        var total = 0.0
+        let d = logAlpha.map { a -> Double in
+            let (p, dp) = HardConcrete.probabilityNonzero(logAlpha: a)
+            total += p
+            return dp
+        }
+        return (total / Double(max(1, logAlpha.count)), d)
+    }
+}
+
+/// The Lagrangian sparsity term of Edge Pruning, lambda1 (s - t) + lambda2 (s - t)^2, with the
+/// multipliers trained by gradient ascent and the target t ramping linearly from 0 (Bhaskar et al.
+/// 2024, following Wang, Wohlwend, Lei 2020).
+struct SparsityLagrangian {
+    var lambda1 = 0.0
+    var lambda2 = 0.0
+    let rate: Double
+    let finalTarget: Double
+    let rampSteps: Int
+
+    func target(step: Int) -> Double { finalTarget * min(1, Double(step + 1) / Double(rampSteps)) }
+
+    /// d(term)/ds at sparsity s.
+    func slope(sparsity s: Double, step: Int) -> Double { lambda1 + 2 * lambda2 * (s - target(step: step)) }
+
+    mutating func ascend(sparsity s: Double, step: Int) {
+        let gap = s - target(step: step)
+        lambda1 += rate * gap
+        lambda2 += rate * gap * gap
+    }
+}
+
+/// Which sequences each step runs: every input length cut into slices of about
+/// `sequencesPerStep / lengths` sequences, one slice of each length per step, each length's slices
+/// visited in a seeded order that is reshuffled once they are all used.
+struct StepSchedule {
+    var slices: [[CircuitTask.Part]]
+    var cursor: [Int]
+
+    init(task: CircuitTask, sequencesPerStep: Int) {
+        slices = task.parts(size: max(1, sequencesPerStep / max(1, task.groups.count)))
+        cursor = [Int](repeating: 0, count: slices.count)
+    }
+
+    mutating func next(_ random: inout SplitMix64) -> [CircuitTask.Part] {
+        slices.indices.map { g in
+            if cursor[g] % slices[g].count == 0 { random.shuffle(&slices[g]) }
+            defer { cursor[g] += 1 }
+            return slices[g][cursor[g] % slices[g].count]
+        }
+    }
+}
+
+/// One Edge Pruning run in progress: gates, optimisers, the Lagrangian and the schedule.
+struct PruningTrainer {
+    let task: CircuitTask
+    let configuration: PruningConfiguration
+    var random: SplitMix64
+    var edges: GateSet
+    var nodes: GateSet
+    var edgeAdam: Adam
+    var nodeAdam: Adam
+    var lagrangian: SparsityLagrangian
+    var schedule: StepSchedule
+
+    init(task: CircuitTask, configuration c: PruningConfiguration, seed: UInt64) {
+        self.task = task
+        configuration = c
+        random = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        edges = GateSet(count: task.edgeCount, initial: c.initialLogAlpha, &random)
+        nodes = GateSet(count: task.graph.writers.count, initial: c.initialLogAlpha, &random)
+        edgeAdam = Adam(count: task.edgeCount, learningRate: c.learningRate)
+        nodeAdam = Adam(count: task.graph.writers.count, learningRate: c.learningRate)
+        lagrangian = SparsityLagrangian(rate: c.lambdaLearningRate, finalTarget: c.targetSparsity,
+                                        rampSteps: max(1, Int(Double(c.steps) * c.warmupFraction)))
+        schedule = StepSchedule(task: task, sequencesPerStep: c.sequencesPerStep)
+    }
+
+    /// One step: sample the gates, take the faithfulness gradient through the masks, add the sparsity
+    /// term's, and move the log-alphas (Adam) and the multipliers (ascent).
+    mutating func step(_ step: Int) -> TrainingPoint {
+        let graph = task.graph, c = configuration
+        edges.sample(&random)
+        if c.nodeMasks { nodes.sample(&random) }
+        let masks = graph.edges.indices.map { edges.z[$0] * nodes.z[graph.edges[$0].writer] }
+        // A gate sampled at exactly 0 (or 1) has no derivative: its edge's mask gradient is not needed.
+        let wanted = graph.edges.indices.map { e in
+            edges.derivative[e] != 0 || (c.nodeMasks && nodes.derivative[graph.edges[e].writer] != 0 && edges.z[e] != 0)
+        }
+        let (loss, dm) = task.lossAndGradient(masks: masks, parts: schedule.next(&random), objective: Objective(temperature: c.temperature),
+                                              wanted: wanted)
+
+        let (density, dDensity) = edges.expectedDensity()
+        let sparsity = 1 - density
+        let slope = lagrangian.slope(sparsity: sparsity, step: step)
+        let n = Double(task.edgeCount)
+        var gradient = [Double](repeating: 0, count: task.edgeCount)
+        for e in gradient.indices {
+            let w = graph.edges[e].writer
+            gradient[e] = dm[e] * nodes.z[w] * edges.derivative[e] - slope * dDensity[e] / n
+        }
+        let warmup = min(1, Double(step + 1) / Double(max(1, c.steps / 20)))
+        edgeAdam.update(&edges.logAlpha, gradient: gradient, scale: warmup)
+        if c.nodeMasks {
+            var nodeGradient = [Double](repeating: 0, count: graph.writers.count)
+            for (e, edge) in graph.edges.enumerated() { nodeGradient[edge.writer] += dm[e] * edges.z[e] * nodes.derivative[edge.writer] }
+            nodeAdam.update(&nodes.logAlpha, gradient: nodeGradient, scale: warmup)
+        }
+        lagrangian.ascend(sparsity: sparsity, step: step)
+        return TrainingPoint(step: step + 1, loss: loss, sparsity: sparsity)
+    }
+
+    /// Each edge's score: its log-alpha, lowered to its writer's when node masks are on.
+    var scores: [Double] {
+        guard configuration.nodeMasks else { return edges.logAlpha }
+        return task.graph.edges.indices.map { min(edges.logAlpha[$0], nodes.logAlpha[task.graph.edges[$0].writer]) }
+    }
+}

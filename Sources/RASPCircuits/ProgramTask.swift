@@ -1,0 +1,24 @@
+import RASPLanguage
+import RASPModel
+import RASPCompiler
+import Discovery
+
+/// The RASP side of a discovery task: a program's evaluation inputs and one of its model variants,
+/// handed to `CircuitTask`, which shows methods nothing but the masked model and the outputs.
+public enum ProgramTask {
+    /// The sample size when a program has more than 20,000 inputs.
+    public static let sampleLimit = 2_000
+
+    /// The inputs circuits are found and judged on: every input up to max_seq_len when there are at
+    /// most 20,000 (the interpreter's evaluation), else a seeded sample of 2,000.
+    public static func inputs(_ program: Program, evaluation: ProgramEvaluation, seed: UInt64 = 0) -> [[Value]] {
+        evaluation.isSample ? InputSpace(program: program).inputs(limit: sampleLimit, seed: seed) : evaluation.inputs
+    }
+
+    /// The task for `model` (a variant of `compiled`) on `inputs`, under `ablation`; `seed` draws the
+    /// resample partners.
+    public static func make(_ compiled: CompiledProgram, model: DenseTransformer, inputs: [[Value]], ablation: Ablation.Kind,
+                            seed: UInt64 = 0) -> CircuitTask {
+        CircuitTask(name: compiled.program.name, model: model, batches: compiled.batches(inputs).map(\.batch), ablation: ablation, seed: seed)
+    }
+}

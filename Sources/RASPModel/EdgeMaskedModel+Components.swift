@@ -1,0 +1,67 @@
+/// The components on their gathered inputs: attention heads and MLPs, forward.
+extension EdgeMaskedModel {
+    /// Where writer `w` leaves its own output z_w: its tape block, or scratch when it is then
+    /// projected to the residual stream by O_w.
+    func nativeOutput(_ w: Int, _ pass: Pass) -> UnsafeMutablePointer<Double> {
+        writerForm[w] == .residual ? pass.scratch : pass.writers + pass.n * writerStart[w]
+    }
+
+    /// y_w = z_w O_w for a writer that writes the residual stream.
+    func project(_ w: Int, _ pass: Pass) {
+        guard let o = writerProjection[w] else { return }
+        let y = pass.writers + pass.n * writerStart[w]
+        y.update(repeating: 0, count: pass.n * writerWidth[w])
+        o.values.withUnsafeBufferPointer {
+            Kernel.multiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns)
+        }
+    }
+
+    /// The attention probabilities of head `h` of layer `l`: `positions x length`.
+    func attention(_ l: Int, _ h: Int, _ pass: Pass) -> UnsafeMutablePointer<Double> {
+        pass.attention + pass.n * pass.t * (l * graph.headSlots + h)
+    }
+
+    /// One head: a_ts = softmax_s(q_t . k_s) over the visible keys (all, or s <= t when causal), then
+    /// z_t = sum_s a_ts v_s, sequence by sequence.
+    func headForward(_ l: Int, _ h: Int, _ pass: Pass) {
+        let r = readers(ofHead: l, h), w = writer(ofHead: l, h)
+        let (q, dk) = input(r.q, pass), (k, _) = input(r.k, pass), (v, dv) = input(r.v, pass)
+        let t = pass.t
+        let a = attention(l, h, pass), z = nativeOutput(w, pass)
+        z.update(repeating: 0, count: pass.n * dv)
+        if silent[w] {
+            project(w, pass)
+            return
+        }
+        var keys = [Double](repeating: 0, count: dk * t)
+        keys.withUnsafeMutableBufferPointer { kb in
+            let kt = kb.baseAddress!
+            for b in 0..<(pass.n / t) {
+                let base = b * t
+                // Keys transposed (dk x t), so each query's logits are rows of axpys.
+                for s in 0..<t { for j in 0..<dk { kt[j * t + s] = k[(base + s) * dk + j] } }
+                for p in 0..<t {
+                    let row = base + p, visible = model.causal ? p + 1 : t
+                    let arow = a + row * t
+                    arow.update(repeating: 0, count: t)
+                    for j in 0..<dk {
+                        let x = q[row * dk + j]
+                        if x != 0 { Kernel.axpy(kt + j * t, arow, visible, scale: x) }
+                    }
+                    Kernel.softmax(arow, visible)
+                    Kernel.multiplyAdd(arow, v + base * dv, z + row * dv, rows: 1, inner: visible, columns: dv)
+                }
+            }
+        }
+        project(w, pass)
+    }
+
+    /// The MLP of layer `l`: z = relu(u) on its pre-activations u = x W_in.
+    func mlpForward(_ l: Int, _ pass: Pass) {
+        let r = reader(ofMLP: l), w = writer(ofMLP: l)
+        let (u, width) = input(r, pass)
+        let z = nativeOutput(w, pass)
+        for i in 0..<(pass.n * width) { z[i] = u[i] > 0 ? u[i] : 0 }
+        project(w, pass)
+    }
+}

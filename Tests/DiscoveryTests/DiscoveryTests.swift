@@ -1,0 +1,103 @@
+import Testing
+import RASPCore
+import RASPModel
+import Discovery
+import RASPTestSupport
+
+/// The task, the selection of circuits from scores, and Edge Pruning, on a model whose circuit is
+/// known by hand (no compiler).
+@Suite struct DiscoveryTests {
+    @Test func theTaskJudgesCircuitsByTheirDecodedOutputs() {
+        let task = HandBuilt.task()
+        var masks = [Double](repeating: 0, count: task.edgeCount)
+        #expect(!task.isFaithful(masks: masks))
+        masks[HandBuilt.edge(task, "tok", "out")] = 1
+        #expect(task.isFaithful(masks: masks))
+        let f = task.evaluate(masks: masks)
+        #expect(f.isFaithful && f.sequences == 14 && f.positions == 2 + 8 + 24)
+        #expect(f.meanDivergence > 0)
+        #expect(task.evaluate(masks: [Double](repeating: 1, count: task.edgeCount)).meanDivergence == 0)
+    }
+
+    /// The gradient the task gives methods, against central differences of its loss.
+    @Test(arguments: [Ablation.Kind.zero, .mean, .resample])
+    func theTaskGradientMatchesFiniteDifferences(ablation: Ablation.Kind) {
+        let task = HandBuilt.task(ablation, noise: 0.05)
+        var random = SplitMix64(seed: 2)
+        let masks = (0..<task.edgeCount).map { _ in 0.3 + 0.6 * random.nextUnit() }
+        let parts = task.slices
+        let objective = Objective(temperature: 3)
+        let (_, analytic) = task.lossAndGradient(masks: masks, parts: parts, objective: objective)
+        let worst = FiniteDifference.worstError(at: masks, step: 1e-6, floor: 1e-4, analytic: analytic) {
+            task.lossAndGradient(masks: $0, parts: parts, objective: objective).loss
+        }
+        #expect(worst < 1e-5, "worst relative error \(worst)")
+    }
+
+    @Test func theSmallestFaithfulPrefixFollowsTheRanking() {
+        let task = HandBuilt.task()
+        var scores = [Double](repeating: 0, count: task.edgeCount)
+        scores[HandBuilt.edge(task, "pos", "out")] = 2
+        scores[HandBuilt.edge(task, "tok", "out")] = 1
+        let circuit = CircuitSelection.smallestFaithfulPrefix(scores: scores, task: task)
+        #expect(circuit.indices.filter { circuit[$0] } == [HandBuilt.edge(task, "tok", "out"), HandBuilt.edge(task, "pos", "out")].sorted())
+    }
+
+    @Test func repairAddsWhatIsNeededAndDropsWhatIsNot() {
+        let task = HandBuilt.task()
+        var scores = (0..<task.edgeCount).map { Double($0) / 100 }
+        scores[HandBuilt.edge(task, "tok", "out")] = -1
+        let empty = [Bool](repeating: false, count: task.edgeCount)
+        let repair = CircuitSelection.repair(empty, scores: scores, task: task)
+        #expect(!repair.faithfulBefore)
+        #expect(repair.circuit.indices.filter { repair.circuit[$0] } == [HandBuilt.edge(task, "tok", "out")])
+        #expect(repair.added == 1 && repair.removed == 0)
+        let again = CircuitSelection.repair(repair.circuit, scores: scores, task: task)
+        #expect(again.faithfulBefore && again.circuit == repair.circuit)
+    }
+
+    @Test func danglingEdgesAreDropped() {
+        let graph = ComputeGraph(layers: 2, headSlots: 1)
+        var kept = [Bool](repeating: false, count: graph.edges.count)
+        // a0.h0 has no input, so its edge to out dangles; m1 does not reach out, so tok -> m1 dangles.
+        for (from, to) in [("a0.h0", "out"), ("tok", "m1"), ("tok", "m0"), ("m0", "out")] { kept[graph.edge(from: from, to: to)!] = true }
+        let pruned = CircuitSelection.removingDangling(kept, graph: graph)
+        #expect(pruned.indices.filter { pruned[$0] } == [graph.edge(from: "tok", to: "m0")!, graph.edge(from: "m0", to: "out")!])
+    }
+
+    @Test(arguments: [0.0, 0.02])
+    func edgePruningFindsTheOneEdgeThatMatters(noise: Double) {
+        let task = HandBuilt.task(noise: noise)
+        let result = EdgePruning().discover(task, seed: 0, progress: nil)
+        let tokOut = HandBuilt.edge(task, "tok", "out")
+        #expect(result.circuit.indices.filter { result.circuit[$0] } == [tokOut])
+        #expect(CircuitSelection.ranking(result.scores).first == tokOut)
+        #expect(result.curve.count == PruningConfiguration().steps)
+        #expect(result.modelRuns > 0)
+    }
+
+    @Test func theSameSeedGivesTheSameScores() {
+        let task = HandBuilt.task(.resample, noise: 0.02)
+        var c = PruningConfiguration()
+        c.steps = 50
+        let a = EdgePruning(configuration: c).discover(task, seed: 4, progress: nil)
+        let b = EdgePruning(configuration: c).discover(task, seed: 4, progress: nil)
+        let other = EdgePruning(configuration: c).discover(task, seed: 5, progress: nil)
+        #expect(a.scores == b.scores)
+        #expect(a.scores != other.scores)
+    }
+
+    @Test func hardConcreteDerivativeMatchesFiniteDifferences() {
+        var random = SplitMix64(seed: 5)
+        for _ in 0..<200 {
+            let logAlpha = -4 + 8 * random.nextUnit(), u = random.nextUnit()
+            let (z, dz) = HardConcrete.sample(logAlpha: logAlpha, noise: u)
+            let h = 1e-6
+            let numeric = (HardConcrete.sample(logAlpha: logAlpha + h, noise: u).z - HardConcrete.sample(logAlpha: logAlpha - h, noise: u).z) / (2 * h)
+            if z > 1e-4 && z < 1 - 1e-4 { #expect(abs(numeric - dz) < 1e-5) }
+            let (_, dp) = HardConcrete.probabilityNonzero(logAlpha: logAlpha)
+            let np = (HardConcrete.probabilityNonzero(logAlpha: logAlpha + h).p - HardConcrete.probabilityNonzero(logAlpha: logAlpha - h).p) / (2 * h)
+            #expect(abs(np - dp) < 1e-6)
+        }
+    }
+}
