@@ -27,13 +27,47 @@ public struct Faithfulness: Sendable, Equatable {
     }
 }
 
-/// The objective a gradient is taken of, over the non-BOS positions: KL(full || circuit) of the
-/// softmax of the output block at inverse temperature `temperature` (categorical), or the squared
-/// error (numerical), as `OutputDivergence` computes it; averaged over positions.
-public struct Objective: Sendable {
+/// The objective a gradient is taken of, over the non-BOS positions, averaged over positions:
+/// - `kl`: KL(full || circuit) of the softmax of the output block at inverse temperature
+///   `temperature` (categorical), or the squared error (numerical), as `OutputDivergence` computes it;
+/// - `margin`: the readout-aware hinge of `OutputMargin`, zero once the circuit decodes as the full
+///   model with half its margin;
+/// - `both`: their sum.
+public struct Objective: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case kl, margin, both }
+    public var kind: Kind
     public var temperature: Double
+    /// The fraction of the reference's margin the margin objective asks the circuit to keep.
+    public var marginFraction: Double
 
-    public init(temperature: Double) { self.temperature = temperature }
+    public init(_ kind: Kind = .kl, temperature: Double, marginFraction: Double = 0.5) {
+        self.kind = kind
+        self.temperature = temperature
+        self.marginFraction = marginFraction
+    }
+
+    public init(temperature: Double) { self.init(.kl, temperature: temperature) }
+
+    /// The loss at one output block, with `scale` times its gradient written to `gradient`.
+    @inline(__always)
+    func at(reference: UnsafePointer<Double>, circuit: UnsafePointer<Double>, width: Int, readout: Readout,
+            gradient: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>, scale: Double) -> Double {
+        switch kind {
+        case .kl:
+            return OutputDivergence.at(reference: reference, circuit: circuit, width: width, numerical: readout.isNumerical,
+                                       temperature: temperature, gradient: gradient, scale: scale)
+        case .margin:
+            return OutputMargin.at(reference: reference, circuit: circuit, width: width, readout: readout, fraction: marginFraction,
+                                  gradient: gradient, scale: scale)
+        case .both:
+            let kl = OutputDivergence.at(reference: reference, circuit: circuit, width: width, numerical: readout.isNumerical,
+                                         temperature: temperature, gradient: gradient, scale: scale)
+            let margin = OutputMargin.at(reference: reference, circuit: circuit, width: width, readout: readout, fraction: marginFraction,
+                                              gradient: scratch, scale: scale)
+            for k in 0..<width { gradient[k] += scratch[k] }
+            return kl + margin
+        }
+    }
 }
 
 extension CircuitTask {
@@ -92,8 +126,9 @@ extension CircuitTask {
     /// the masks. Each part's gradient is computed apart and they are summed in part order, so the
     /// result does not depend on the number of cores. With `wanted`, gradients of edges whose mask is
     /// 0 are left at 0 unless marked (a method whose gate is closed has no use for them).
-    public func lossAndGradient(masks: [Double], parts: [Part], objective: Objective,
-                                wanted: [Bool]? = nil) -> (loss: Double, gradient: [Double]) {
+    /// `attentionScale` multiplies every attention logit in these passes (1: the model itself).
+    public func lossAndGradient(masks: [Double], parts: [Part], objective: Objective, wanted: [Bool]? = nil,
+                                attentionScale: Double = 1) -> (loss: Double, gradient: [Double]) {
         let positions = parts.reduce(0) { $0 + $1.range.count * (groups[$1.group].batch.length - 1) }
         let scale = 1 / Double(max(1, positions))
         var losses = [Double](repeating: 0, count: parts.count)
@@ -103,7 +138,7 @@ extension CircuitTask {
                 let l = SendableBox(lb.baseAddress!), g = SendableBox(gb.baseAddress!)
                 forEachPart(parts.count) { k, space in
                     (l.pointer[k], g.pointer[k]) = self.partGradient(parts[k], masks: masks, objective: objective, scale: scale,
-                                                                      wanted: wanted, space)
+                                                                      wanted: wanted, attentionScale: attentionScale, space)
                 }
             }
         }
@@ -112,23 +147,48 @@ extension CircuitTask {
         return (losses.reduce(0, +), total)
     }
 
-    private func partGradient(_ part: Part, masks: [Double], objective: Objective, scale: Double, wanted: [Bool]?,
-                              _ space: Workspace) -> (Double, [Double]) {
-        let (tape, ablation) = run(part, masks: masks, space)
-        let t = tape.length, o = outputWidth, numerical = readout.isNumerical
-        var logitGradient = [Double](repeating: 0, count: tape.positions * o)
+    /// The objective's mean over the non-BOS positions of `parts` under `masks`, without a gradient
+    /// (forward passes only).
+    public func loss(masks: [Double], parts: [Part], objective: Objective, attentionScale: Double = 1) -> Double {
+        let positions = parts.reduce(0) { $0 + $1.range.count * (groups[$1.group].batch.length - 1) }
+        var losses = [Double](repeating: 0, count: parts.count)
+        losses.withUnsafeMutableBufferPointer { lb in
+            let l = SendableBox(lb.baseAddress!)
+            forEachPart(parts.count) { k, space in
+                let (tape, _) = self.run(parts[k], masks: masks, space, attentionScale: attentionScale)
+                l.pointer[k] = self.partLoss(parts[k], tape: tape, objective: objective, gradient: nil)
+            }
+        }
+        return losses.reduce(0, +) / Double(max(1, positions))
+    }
+
+    /// The objective summed over the non-BOS positions of a part whose logits `tape` holds; with
+    /// `gradient`, `scale` times its gradient in the logits is written there.
+    func partLoss(_ part: Part, tape: MaskedTape, objective: Objective, gradient: UnsafeMutablePointer<Double>?, scale: Double = 1) -> Double {
+        let t = tape.length, o = outputWidth
+        var scratch = [Double](repeating: 0, count: 2 * o)
         var loss = 0.0
         groups[part.group].reference.withUnsafeBufferPointer { rb in
-            logitGradient.withUnsafeMutableBufferPointer { gb in
+            scratch.withUnsafeMutableBufferPointer { sb in
                 let reference = rb.baseAddress! + referenceOffset(part), circuit = tape.logitPointer
                 for b in 0..<tape.count {
                     for p in 1..<t {
                         let at = (b * t + p) * o
-                        loss += OutputDivergence.at(reference: reference + at, circuit: circuit + at, width: o, numerical: numerical,
-                                                    temperature: objective.temperature, gradient: gb.baseAddress! + at, scale: scale)
+                        loss += objective.at(reference: reference + at, circuit: circuit + at, width: o, readout: readout,
+                                             gradient: gradient.map { $0 + at } ?? sb.baseAddress! + o, scratch: sb.baseAddress!, scale: scale)
                     }
                 }
             }
+        }
+        return loss
+    }
+
+    private func partGradient(_ part: Part, masks: [Double], objective: Objective, scale: Double, wanted: [Bool]?,
+                              attentionScale: Double, _ space: Workspace) -> (Double, [Double]) {
+        let (tape, ablation) = run(part, masks: masks, space, attentionScale: attentionScale)
+        var logitGradient = [Double](repeating: 0, count: tape.positions * outputWidth)
+        let loss = logitGradient.withUnsafeMutableBufferPointer {
+            partLoss(part, tape: tape, objective: objective, gradient: $0.baseAddress!, scale: scale)
         }
         var gradient = [Double](repeating: 0, count: edgeCount)
         logitGradient.withUnsafeBufferPointer {

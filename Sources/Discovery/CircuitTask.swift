@@ -143,7 +143,7 @@ public final class CircuitTask: @unchecked Sendable {
     }
 
     /// The forward pass of `part` under `masks`, with the ablation it needs; the tape holds the logits.
-    func run(_ part: Part, masks: [Double], _ space: Workspace) -> (tape: MaskedTape, ablation: Ablation) {
+    func run(_ part: Part, masks: [Double], _ space: Workspace, attentionScale: Double = 1) -> (tape: MaskedTape, ablation: Ablation) {
         let group = groups[part.group], batch = group.batch.slice(part.range)
         let tape = space.tape(model, batch.count, batch.length)
         var ablation = Ablation.zero
@@ -154,7 +154,7 @@ public final class CircuitTask: @unchecked Sendable {
             ablation = model.resampleAblation(partners: group.partners!.slice(part.range),
                                               tape: space.tape(model, batch.count, batch.length, partner: true))
         }
-        model.forward(batch, masks: masks, ablation: ablation, tape: tape)
+        model.forward(batch, masks: masks, ablation: ablation, tape: tape, attentionScale: attentionScale)
         counter.add(self.ablation == .resample ? 2 : 1)
         return (tape, ablation)
     }

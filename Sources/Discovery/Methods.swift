@@ -1,6 +1,6 @@
 /// The discovery methods `--method` names, with their settings. A new method is a type conforming to
 /// `DiscoveryMethod` in its own folder, listed here.
-public struct MethodSettings: Sendable {
+public struct MethodSettings: Sendable, Equatable {
     public var pruning = PruningConfiguration()
 
     public init() {}

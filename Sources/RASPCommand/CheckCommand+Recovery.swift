@@ -18,7 +18,7 @@ extension CheckCommand {
         guard checkVariant(model, p, label: options.label, console: console, row: &row) else { return }
         let task = p.task(model, ablation: settings.ablation)
         let unidentifiable = Verifier.unidentifiableEdges(golden: golden, task: task)
-        let method = Methods.make(settings.method)!
+        let method = Methods.make(settings.method, settings: settings.methodSettings)!
         for seed in settings.seeds {
             let result = method.discover(task, seed: seed, progress: nil)
             func verdict(_ kept: [Bool], repaired: Bool) -> Verdict {

@@ -19,10 +19,12 @@ enum CheckCommand {
         var variants: [ModelVariant]
         var variantSeed: UInt64
         var method: String
+        var methodSettings: MethodSettings
         var goldenDirectory: String?
     }
 
-    static let options: Set<String> = ["junit", "golden-dir", "seeds", "ablation", "variants", "variant-seed", "method"]
+    static let options: Set<String> = Set(["junit", "golden-dir", "seeds", "ablation", "variants", "variant-seed", "method"])
+        .union(MethodOptions.optionNames)
 
     /// `0-4`, `3`, or `0,2,7`.
     static func seeds(_ spec: String) throws(Arguments.UsageError) -> [UInt64] {
@@ -44,11 +46,12 @@ enum CheckCommand {
                  variants: try VariantOptions.list(arguments.options["variants"] ?? "compiled,noisy"),
                  variantSeed: UInt64(try arguments.integer("variant-seed", default: 0, range: 0...Int(Int32.max))),
                  method: try arguments.choice("method", default: "edge-pruning", among: Methods.ids),
+                 methodSettings: try MethodOptions.settings(arguments),
                  goldenDirectory: arguments.options["golden-dir"])
     }
 
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: options, flags: ["record-recovery"])
+        let arguments = try Arguments(args, options: options, flags: MethodOptions.flagNames.union(["record-recovery"]))
         let paths = try programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
         let settings = try settings(arguments)
         var rows: [ProgramRow] = []
@@ -62,7 +65,9 @@ enum CheckCommand {
         CheckReport.table(rows, console: console)
         CheckReport.recoverySummary(rows, method: settings.method, console: console)
         var recoveryFailed = false
-        if let directory = recordDirectory(paths, settings), !rows.flatMap(\.runs).isEmpty {
+        if settings.methodSettings != MethodSettings() {
+            console.line("recovery: not compared with the record (the method's settings are not the defaults)")
+        } else if let directory = recordDirectory(paths, settings), !rows.flatMap(\.runs).isEmpty {
             recoveryFailed = !compareRecovery(rows, directory: directory, settings: settings, record: arguments.has("record-recovery"), console: console)
         }
         let failed = rows.filter { !$0.passed }

@@ -9,33 +9,17 @@ import RASPCircuits
 /// a discovery method on one program; writes the circuit file of RASP.md 3.8 (every edge, its score,
 /// and whether it is in the circuit): the method's own circuit, or with `--repair` the repaired one.
 enum PruneCommand {
-    static let options: Set<String> = Set(["method", "ablation", "seed", "steps", "target-sparsity", "output", "lr", "lambda-lr",
-                                       "temperature", "sequences-per-step", "initial-log-alpha"]).union(VariantOptions.optionNames)
-
-    static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
-        var c = PruningConfiguration()
-        c.steps = try arguments.integer("steps", default: c.steps, range: 1...1_000_000)
-        c.targetSparsity = try arguments.number("target-sparsity", default: c.targetSparsity, range: 0...2)
-        c.learningRate = try arguments.number("lr", default: c.learningRate, range: 1e-6...100)
-        c.lambdaLearningRate = try arguments.number("lambda-lr", default: c.lambdaLearningRate, range: 0...100)
-        c.temperature = try arguments.number("temperature", default: c.temperature, range: 1e-3...1e3)
-        c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...4_096)
-        c.initialLogAlpha = try arguments.number("initial-log-alpha", default: c.initialLogAlpha, range: -20...20)
-        c.nodeMasks = arguments.has("node-masks")
-        var s = MethodSettings()
-        s.pruning = c
-        return s
-    }
+    static let options: Set<String> = Set(["method", "ablation", "seed", "output"]).union(VariantOptions.optionNames).union(MethodOptions.optionNames)
 
     static func ablation(_ arguments: Arguments) throws(Arguments.UsageError) -> Ablation.Kind {
         Ablation.Kind(rawValue: try arguments.choice("ablation", default: "zero", among: Ablation.Kind.allCases.map(\.rawValue)))!
     }
 
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: options, flags: ["node-masks", "quiet", "repair"])
+        let arguments = try Arguments(args, options: options, flags: MethodOptions.flagNames.union(["quiet", "repair"]))
         let path = try arguments.programPath("prune")
         let methodID = try arguments.choice("method", default: "edge-pruning", among: Methods.ids)
-        let methodSettings = try settings(arguments)
+        let methodSettings = try MethodOptions.settings(arguments)
         let method = Methods.make(methodID, settings: methodSettings)!
         let ablation = try ablation(arguments)
         let seed = UInt64(try arguments.integer("seed", default: 0, range: 0...Int(Int32.max)))

@@ -21,7 +21,7 @@ extension EdgeMaskedModel {
         pass.attention + pass.n * pass.t * (l * graph.headSlots + h)
     }
 
-    /// One head: a_ts = softmax_s(q_t . k_s) over the visible keys (all, or s <= t when causal), then
+    /// One head: a_ts = softmax_s(β q_t . k_s) over the visible keys (β the pass's attention scale, 1 for the model itself) (all, or s <= t when causal), then
     /// z_t = sum_s a_ts v_s, sequence by sequence.
     func headForward(_ l: Int, _ h: Int, _ pass: Pass) {
         let r = readers(ofHead: l, h), w = writer(ofHead: l, h)
@@ -45,7 +45,7 @@ extension EdgeMaskedModel {
                     let arow = a + row * t
                     arow.update(repeating: 0, count: t)
                     for j in 0..<dk {
-                        let x = q[row * dk + j]
+                        let x = q[row * dk + j] * pass.attentionScale
                         if x != 0 { Kernel.axpy(kt + j * t, arow, visible, scale: x) }
                     }
                     Kernel.softmax(arow, visible)

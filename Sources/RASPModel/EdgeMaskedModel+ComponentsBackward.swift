@@ -10,8 +10,8 @@ extension EdgeMaskedModel {
         unproject(r, back)
     }
 
-    /// Through z_t = sum_s a_ts v_s with a_t = softmax(q_t . k_s): with g = dz_t,
-    /// da_ts = g . v_s, dv_s += a_ts g, ds_t = a_t (da_t - a_t . da_t), dq_t = sum_s ds_ts k_s,
+    /// Through z_t = sum_s a_ts v_s with a_t = softmax(β q_t . k_s): with g = dz_t,
+    /// da_ts = g . v_s, dv_s += a_ts g, ds_t = β a_t (da_t - a_t . da_t), dq_t = sum_s ds_ts k_s,
     /// dk_s += ds_ts q_t.
     func headBackward(_ l: Int, _ h: Int, _ back: BackPass) {
         let r = readers(ofHead: l, h), w = writer(ofHead: l, h), pass = back.pass
@@ -40,6 +40,7 @@ extension EdgeMaskedModel {
                     for o in 0..<dv where g[o] != 0 { Kernel.axpy(vt + o * t, da, visible, scale: g[o]) }
                     for s in 0..<visible { Kernel.axpy(g, gv + (base + s) * dv, dv, scale: arow[s]) }
                     Kernel.softmaxBackward(arow, da, visible)
+                    if pass.attentionScale != 1 { for s in 0..<visible { da[s] *= pass.attentionScale } }
                     Kernel.multiplyAdd(da, k + base * dk, gq + row * dk, rows: 1, inner: visible, columns: dk)
                     for s in 0..<visible { Kernel.axpy(q + row * dk, gk + (base + s) * dk, dk, scale: da[s]) }
                 }

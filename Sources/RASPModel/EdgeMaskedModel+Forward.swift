@@ -1,11 +1,14 @@
 /// The forward pass through the disentangled residual stream, one mask value per edge.
 extension EdgeMaskedModel {
     /// Runs `batch` with edge masks `masks` (one per graph edge; 1 keeps the edge), filling `tape`.
-    public func forward(_ batch: TokenBatch, masks: [Double], ablation: Ablation, tape: MaskedTape) {
+    /// `attentionScale` multiplies every attention logit (1: the model itself; below 1 a softer
+    /// softmax, which a trainer may anneal towards 1).
+    public func forward(_ batch: TokenBatch, masks: [Double], ablation: Ablation, tape: MaskedTape, attentionScale: Double = 1) {
         precondition(tape.count == batch.count && tape.length == batch.length, "tape shape does not match the batch")
         precondition(masks.count == graph.edges.count, "one mask per edge")
         precondition(batch.length <= model.positions, "sequence longer than the position embedding")
         tape.tokens = batch.tokens
+        tape.attentionScale = attentionScale
         withPass(tape, masks: masks, ablation: ablation) { pass in
             for l in model.layers.indices {
                 for h in 0..<graph.headSlots {
@@ -35,6 +38,7 @@ extension EdgeMaskedModel {
         let inputs: UnsafeMutablePointer<Double>
         let attention: UnsafeMutablePointer<Double>
         let scratch: UnsafeMutablePointer<Double>
+        let attentionScale: Double
     }
 
     func withPass(_ tape: MaskedTape, masks: [Double], ablation: Ablation, _ body: (Pass) -> Void) {
@@ -46,7 +50,8 @@ extension EdgeMaskedModel {
             body(Pass(n: tape.positions, t: tape.length, tokens: tb.baseAddress!, masks: mb.baseAddress!, ablation: ablation.kind,
                       ablated: ab.baseAddress, partnerTokens: pb.baseAddress, frequencies: fb.baseAddress,
                       writers: tape.writers.pointer, readers: tape.readers.pointer, inputs: tape.inputs.pointer,
-                      attention: tape.attention.pointer, scratch: tape.scratch.pointer))
+                      attention: tape.attention.pointer, scratch: tape.scratch.pointer,
+                      attentionScale: tape.attentionScale))
         }}}}}
     }
 

@@ -195,8 +195,9 @@ public final class MaskedTape: @unchecked Sendable {
     public let count: Int
     public let length: Int
     public var positions: Int { count * length }
-    /// The batch's token ids.
+    /// The batch's token ids, and the attention logit scale of the pass.
     var tokens: [Int32]
+    var attentionScale = 1.0
     /// Arenas: writer blocks, reader gathers, projected inputs (see `EdgeMaskedModel`); each block is
     /// `positions` rows of its width, starting at `positions * start`.
     let writers: Buffer

@@ -101,3 +101,30 @@ import RASPTestSupport
         }
     }
 }
+
+/// The training options measured in docs/PRUNING.md, on the hand-built task.
+@Suite struct PruningOptionTests {
+    @Test(arguments: [GateEstimator.hardConcrete, .disarm, .hybrid], [Objective.Kind.kl, .margin, .both])
+    func everyEstimatorAndObjectiveFindsTheOneEdgeThatMatters(estimator: GateEstimator, objective: Objective.Kind) {
+        let task = HandBuilt.task(noise: 0.02)
+        var c = PruningConfiguration()
+        c.estimator = estimator
+        c.objective = objective
+        c.attentionWarmup = 0.5
+        if estimator != .hardConcrete { c.penalty = 0.1 }
+        let result = EdgePruning(configuration: c).discover(task, seed: 1, progress: nil)
+        #expect(CircuitSelection.ranking(result.scores).first == HandBuilt.edge(task, "tok", "out"), "\(estimator) \(objective)")
+        #expect(result.circuit[HandBuilt.edge(task, "tok", "out")], "\(estimator) \(objective)")
+    }
+
+    @Test func theTaskLossWithoutGradientIsTheLossWithIt() {
+        let task = HandBuilt.task(.mean, noise: 0.05)
+        let masks = (0..<task.edgeCount).map { Double($0 % 3) / 2 }
+        for kind in Objective.Kind.allCases {
+            let objective = Objective(kind, temperature: 5)
+            let a = task.loss(masks: masks, parts: task.slices, objective: objective, attentionScale: 0.5)
+            let b = task.lossAndGradient(masks: masks, parts: task.slices, objective: objective, attentionScale: 0.5).loss
+            #expect(abs(a - b) < 1e-12 * max(1, abs(a)), "\(kind)")
+        }
+    }
+}

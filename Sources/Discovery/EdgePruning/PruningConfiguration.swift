@@ -19,8 +19,36 @@ public struct PruningConfiguration: Sendable, Equatable {
     /// Inverse temperature of the softmax over a categorical output block in the KL objective; compiled
     /// logits are one-hots (0 or 1), too flat at temperature 1 to say much.
     public var temperature = 10.0
+    /// What the masked model is trained to keep close to the full model (see `Objective`).
+    public var objective = Objective.Kind.kl
+    /// The fraction of the full model's margin the margin objective asks the circuit to keep.
+    public var marginFraction = 0.5
+    /// Instead of the Lagrangian, a fixed L0 penalty: `penalty * sum_e P(z_e != 0)`, ramped from 0 over
+    /// the first `warmupFraction` of the steps (nil: the Lagrangian).
+    public var penalty: Double? = nil
+    /// A warm start for saturated attention: every attention logit is multiplied by a factor that rises
+    /// linearly from `attentionStart` to 1 over the first `attentionWarmup` of the steps (0: off), so
+    /// that query and key edges get gradients early; the circuit is judged on the model itself.
+    public var attentionWarmup = 0.0
+    public var attentionStart = 0.1
+    /// How the gradient of the expected objective reaches the gates: through hard-concrete samples
+    /// (the paper's reparameterisation), or DisARM on binary gates (see `GateEstimator`).
+    public var estimator = GateEstimator.hardConcrete
     /// Also learn one gate per writer (multiplying its out-edges' masks), as the paper's node masks.
     public var nodeMasks = false
 
     public init() {}
+}
+
+/// How Edge Pruning estimates the gradient of the expected objective in the gates' parameters.
+public enum GateEstimator: String, Sendable, CaseIterable {
+    /// Hard-concrete gates, differentiated through the sample (Louizos et al. 2018; Bhaskar et al. 2024).
+    case hardConcrete = "hard-concrete"
+    /// Binary gates b = 1[u < sigmoid(phi)] and DisARM (Dong, Mnih, Tucker 2020), the low-variance form
+    /// of ARM (Yin and Zhou 2019; L0-ARM, Li and Ji 2019): two forward passes of actual circuits per step,
+    /// unbiased even where the model is piecewise constant in a mask (a discretising MLP after a head).
+    case disarm
+    /// Both: the hard-concrete gradient plus DisARM on b = 1[z > 1/2], which for a hard-concrete gate is
+    /// Bernoulli(sigmoid(log_alpha)), the same event the threshold tests.
+    case hybrid
 }

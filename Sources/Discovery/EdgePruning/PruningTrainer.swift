@@ -99,9 +99,68 @@ struct PruningTrainer {
         schedule = StepSchedule(task: task, sequencesPerStep: c.sequencesPerStep)
     }
 
-    /// One step: sample the gates, take the faithfulness gradient through the masks, add the sparsity
-    /// term's, and move the log-alphas (Adam) and the multipliers (ascent).
+    /// One step: estimate the faithfulness gradient in the gates' parameters, add the sparsity term's,
+    /// and move the parameters (Adam) and the multipliers (ascent).
     mutating func step(_ step: Int) -> TrainingPoint {
+        switch configuration.estimator {
+        case .hardConcrete: return hardConcreteStep(step)
+        case .disarm: return disarmStep(step)
+        case .hybrid:
+            let point = hardConcreteStep(step, extra: disarmGradient(step).gradient)
+            return point
+        }
+    }
+
+    /// DisARM (Dong, Mnih, Tucker 2020, eq. 4) for binary gates b_e = 1[u_e < sigmoid(phi_e)], phi the
+    /// log-alpha, with the antithetic b~_e = 1[1 - u_e < sigmoid(phi_e)]:
+    /// dE[L]/dphi_e ~ 1/2 (L(b) - L(b~)) (-1)^{b~_e} 1[b_e != b~_e] sigmoid(|phi_e|), one draw of u per
+    /// step. An edge gets a signal only when the two circuits differ on it. The expected density is
+    /// mean sigmoid(phi).
+    mutating func disarmStep(_ step: Int) -> TrainingPoint {
+        let c = configuration
+        let (disarm, loss) = disarmGradient(step)
+        let phi = edges.logAlpha
+        let density = phi.reduce(0) { $0 + sigmoid($1) } / Double(max(1, phi.count))
+        let sparsity = 1 - density
+        let perEdge = sparsityWeight(sparsity: sparsity, step: step)
+        let gradient = phi.indices.map { e -> Double in
+            let p = sigmoid(phi[e])
+            return disarm[e] + perEdge * p * (1 - p)
+        }
+        let warmup = min(1, Double(step + 1) / Double(max(1, c.steps / 20)))
+        edgeAdam.update(&edges.logAlpha, gradient: gradient, scale: warmup)
+        if c.penalty == nil { lagrangian.ascend(sparsity: sparsity, step: step) }
+        return TrainingPoint(step: step + 1, loss: loss, sparsity: sparsity)
+    }
+
+    /// The DisARM estimate of dE[L]/dphi, and the mean of the two losses.
+    mutating func disarmGradient(_ step: Int) -> (gradient: [Double], loss: Double) {
+        let c = configuration
+        let u = (0..<task.edgeCount).map { _ in random.nextUnit() }
+        let phi = edges.logAlpha
+        let b = phi.indices.map { u[$0] < sigmoid(phi[$0]) ? 1.0 : 0.0 }
+        let antithetic = phi.indices.map { 1 - u[$0] < sigmoid(phi[$0]) ? 1.0 : 0.0 }
+        let parts = schedule.next(&random)
+        let objective = Objective(c.objective, temperature: c.temperature, marginFraction: c.marginFraction)
+        let scale = attentionScale(step)
+        let l1 = task.loss(masks: b, parts: parts, objective: objective, attentionScale: scale)
+        let l2 = b == antithetic ? l1 : task.loss(masks: antithetic, parts: parts, objective: objective, attentionScale: scale)
+        let gradient = phi.indices.map { e -> Double in
+            b[e] == antithetic[e] ? 0 : 0.5 * (l1 - l2) * (antithetic[e] == 1 ? -1 : 1) * sigmoid(abs(phi[e]))
+        }
+        return (gradient, (l1 + l2) / 2)
+    }
+
+    func sigmoid(_ x: Double) -> Double { 1 / (1 + Double.exponential(-x)) }
+
+    /// d(sparsity term)/dp_e at `step`: the Lagrangian's slope in s = 1 - mean p, or the ramped penalty.
+    func sparsityWeight(sparsity: Double, step: Int) -> Double {
+        configuration.penalty.map { $0 * min(1, Double(step + 1) / Double(lagrangian.rampSteps)) }
+            ?? -lagrangian.slope(sparsity: sparsity, step: step) / Double(task.edgeCount)
+    }
+
+    /// The paper's step: sample hard-concrete gates and differentiate through the sample.
+    mutating func hardConcreteStep(_ step: Int, extra: [Double]? = nil) -> TrainingPoint {
         let graph = task.graph, c = configuration
         edges.sample(&random)
         if c.nodeMasks { nodes.sample(&random) }
@@ -110,17 +169,16 @@ struct PruningTrainer {
         let wanted = graph.edges.indices.map { e in
             edges.derivative[e] != 0 || (c.nodeMasks && nodes.derivative[graph.edges[e].writer] != 0 && edges.z[e] != 0)
         }
-        let (loss, dm) = task.lossAndGradient(masks: masks, parts: schedule.next(&random), objective: Objective(temperature: c.temperature),
-                                              wanted: wanted)
+        let (loss, dm) = task.lossAndGradient(masks: masks, parts: schedule.next(&random), objective: Objective(c.objective, temperature: c.temperature, marginFraction: c.marginFraction),
+                                              wanted: wanted, attentionScale: attentionScale(step))
 
         let (density, dDensity) = edges.expectedDensity()
         let sparsity = 1 - density
-        let slope = lagrangian.slope(sparsity: sparsity, step: step)
-        let n = Double(task.edgeCount)
+        let perEdge = sparsityWeight(sparsity: sparsity, step: step)
         var gradient = [Double](repeating: 0, count: task.edgeCount)
         for e in gradient.indices {
             let w = graph.edges[e].writer
-            gradient[e] = dm[e] * nodes.z[w] * edges.derivative[e] - slope * dDensity[e] / n
+            gradient[e] = dm[e] * nodes.z[w] * edges.derivative[e] + perEdge * dDensity[e] + (extra?[e] ?? 0)
         }
         let warmup = min(1, Double(step + 1) / Double(max(1, c.steps / 20)))
         edgeAdam.update(&edges.logAlpha, gradient: gradient, scale: warmup)
@@ -129,8 +187,16 @@ struct PruningTrainer {
             for (e, edge) in graph.edges.enumerated() { nodeGradient[edge.writer] += dm[e] * edges.z[e] * nodes.derivative[edge.writer] }
             nodeAdam.update(&nodes.logAlpha, gradient: nodeGradient, scale: warmup)
         }
-        lagrangian.ascend(sparsity: sparsity, step: step)
+        if c.penalty == nil { lagrangian.ascend(sparsity: sparsity, step: step) }
         return TrainingPoint(step: step + 1, loss: loss, sparsity: sparsity)
+    }
+
+    /// The attention logit scale at `step`: rising linearly from `attentionStart` to 1, or 1.
+    func attentionScale(_ step: Int) -> Double {
+        let c = configuration
+        guard c.attentionWarmup > 0 else { return 1 }
+        let ramp = max(1.0, c.attentionWarmup * Double(c.steps))
+        return min(1, c.attentionStart + (1 - c.attentionStart) * Double(step) / ramp)
     }
 
     /// Each edge's score: its log-alpha, lowered to its writer's when node masks are on.

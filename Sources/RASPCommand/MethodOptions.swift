@@ -1,0 +1,32 @@
+import Discovery
+
+/// The options of the discovery methods, shared by `prune` and `check`.
+enum MethodOptions {
+    static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "temperature", "sequences-per-step",
+                                           "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup"]
+    static let flagNames: Set<String> = ["node-masks"]
+
+    static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
+        var c = PruningConfiguration()
+        c.steps = try arguments.integer("steps", default: c.steps, range: 1...1_000_000)
+        c.targetSparsity = try arguments.number("target-sparsity", default: c.targetSparsity, range: 0...2)
+        c.learningRate = try arguments.number("lr", default: c.learningRate, range: 1e-6...100)
+        c.lambdaLearningRate = try arguments.number("lambda-lr", default: c.lambdaLearningRate, range: 0...100)
+        c.temperature = try arguments.number("temperature", default: c.temperature, range: 1e-3...1e3)
+        c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...4_096)
+        c.initialLogAlpha = try arguments.number("initial-log-alpha", default: c.initialLogAlpha, range: -20...20)
+        c.objective = Objective.Kind(rawValue: try arguments.choice("objective", default: c.objective.rawValue,
+                                                                    among: Objective.Kind.allCases.map(\.rawValue)))!
+        c.estimator = GateEstimator(rawValue: try arguments.choice("estimator", default: c.estimator.rawValue,
+                                                                   among: GateEstimator.allCases.map(\.rawValue)))!
+        c.warmupFraction = try arguments.number("sparsity-warmup", default: c.warmupFraction, range: 0...1)
+        c.marginFraction = try arguments.number("margin", default: c.marginFraction, range: 0...1)
+        if arguments.options["penalty"] != nil { c.penalty = try arguments.number("penalty", default: 0, range: 0...1e6) }
+        c.attentionWarmup = try arguments.number("attention-warmup", default: c.attentionWarmup, range: 0...1)
+        c.attentionStart = try arguments.number("attention-start", default: c.attentionStart, range: 1e-3...1)
+        c.nodeMasks = arguments.has("node-masks")
+        var s = MethodSettings()
+        s.pruning = c
+        return s
+    }
+}
