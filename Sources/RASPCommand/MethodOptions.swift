@@ -3,11 +3,12 @@ import Discovery
 /// The options of the discovery methods, shared by `prune` and `check`.
 enum MethodOptions {
     static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "temperature", "sequences-per-step",
-                                           "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup"]
+                                           "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset"]
     static let flagNames: Set<String> = ["node-masks"]
 
     static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
-        var c = PruningConfiguration()
+        let preset = try arguments.choice("preset", default: "ours", among: ["ours", "paper", "paper-xproportion"])
+        var c = preset == "ours" ? PruningConfiguration() : PruningConfiguration.paper(xproportion: preset == "paper-xproportion")
         c.steps = try arguments.integer("steps", default: c.steps, range: 1...1_000_000)
         c.targetSparsity = try arguments.number("target-sparsity", default: c.targetSparsity, range: 0...2)
         c.learningRate = try arguments.number("lr", default: c.learningRate, range: 1e-6...100)
@@ -24,7 +25,7 @@ enum MethodOptions {
         if arguments.options["penalty"] != nil { c.penalty = try arguments.number("penalty", default: 0, range: 0...1e6) }
         c.attentionWarmup = try arguments.number("attention-warmup", default: c.attentionWarmup, range: 0...1)
         c.attentionStart = try arguments.number("attention-start", default: c.attentionStart, range: 1e-3...1)
-        c.nodeMasks = arguments.has("node-masks")
+        if arguments.has("node-masks") { c.nodeMasks = true }
         var s = MethodSettings()
         s.pruning = c
         return s

@@ -1,0 +1,42 @@
+import Testing
+import RASPLanguage
+import RASPModel
+import RASPCompiler
+import Discovery
+import RASPCircuits
+import RASPTestSupport
+
+/// Edge Pruning's own circuit, with the default settings, on the two tracr models of the paper: the
+/// published zero-ablation circuits (the required edges, plus constant reads of `tok`). The debug build
+/// runs seeds 0-4; `RASP_FULL_SWEEP=1` seeds 0-9.
+@Suite struct RecoveryTests {
+    static var seeds: [UInt64] { Repository.fullSweep ? Array(0...9) : Array(0...4) }
+
+    @Test(arguments: ["reverse", "frac_prevs"])
+    func theMethodsOwnCircuitIsThePublishedOne(name: String) throws {
+        let f = try ProgramFixture(name)
+        let required = Set(f.golden.edges(of: .required).map(\.key))
+        for seed in RecoveryTests.seeds {
+            let result = EdgePruning().discover(f.task, seed: seed, progress: nil)
+            let circuit = Circuit.recovered(program: name, graph: f.task.graph, scores: result.scores, kept: result.circuit,
+                                            method: "edge-pruning", ablation: "zero", seed: Int(seed), variant: "compiled",
+                                            variantSeed: 0, repaired: false)
+            let verdict = Verifier.verify(circuit: circuit, golden: f.golden, task: f.task)
+            #expect(verdict.isExact, "\(name) seed \(seed): \(verdict.summary)")
+            #expect(required.isSubset(of: circuit.edgeKeys), "\(name) seed \(seed)")
+            #expect(circuit.kept.allSatisfy { required.contains($0.key) || $0.from == "tok" }, "\(name) seed \(seed)")
+            #expect(verdict.auroc == 1)
+        }
+    }
+
+    @Test func theSameSeedGivesTheSameCircuitFile() throws {
+        let f = try ProgramFixture("sort", variant: .noisy)
+        func file(_ seed: UInt64) -> String {
+            let r = EdgePruning().discover(f.task, seed: seed, progress: nil)
+            return Circuit.recovered(program: "sort", graph: f.task.graph, scores: r.scores, kept: r.circuit, method: "edge-pruning",
+                                     ablation: "zero", seed: Int(seed), variant: "noisy", variantSeed: 0, repaired: false).text
+        }
+        #expect(file(3) == file(3))
+        #expect(file(3) != file(4))
+    }
+}
