@@ -32,9 +32,14 @@ public struct Faithfulness: Sendable, Equatable {
 ///   `temperature` (categorical), or the squared error (numerical), as `OutputDivergence` computes it;
 /// - `margin`: the readout-aware hinge of `OutputMargin`, zero once the circuit decodes as the full
 ///   model with half its margin;
-/// - `both`: their sum.
+/// - `both`: their sum;
+/// - `cross-entropy`: `OutputCrossEntropy`, against the full model's decoded output, whose gradient is
+///   not zero at the full model (attribution methods use it).
 public struct Objective: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case kl, margin, both }
+    public enum Kind: String, Sendable, CaseIterable {
+        case kl, margin, both
+        case crossEntropy = "cross-entropy"
+    }
     public var kind: Kind
     public var temperature: Double
     /// The fraction of the reference's margin the margin objective asks the circuit to keep.
@@ -59,6 +64,8 @@ public struct Objective: Sendable, Equatable {
         case .margin:
             return OutputMargin.at(reference: reference, circuit: circuit, width: width, readout: readout, fraction: marginFraction,
                                   gradient: gradient, scale: scale)
+        case .crossEntropy:
+            return OutputCrossEntropy.at(reference: reference, circuit: circuit, width: width, readout: readout, gradient: gradient, scale: scale)
         case .both:
             let kl = OutputDivergence.at(reference: reference, circuit: circuit, width: width, numerical: readout.isNumerical,
                                          temperature: temperature, gradient: gradient, scale: scale)
@@ -84,6 +91,30 @@ extension CircuitTask {
         for (part, divergence) in parts { result.add(part, divergence: divergence) }
         result.meanDivergence = result.positions == 0 ? 0 : result.meanDivergence / Double(result.positions)
         return result
+    }
+
+    /// The mean squared difference of the circuit's logits from the full model's, over the non-BOS
+    /// positions and output dimensions of every input: ACDC's L2 metric on its tracr tasks.
+    public func squaredError(masks: [Double]) -> Double {
+        var parts = [Double](repeating: 0, count: slices.count)
+        parts.withUnsafeMutableBufferPointer { out in
+            let box = SendableBox(out.baseAddress!)
+            forEachPart(slices.count) { s, space in
+                let part = self.slices[s]
+                let (tape, _) = self.run(part, masks: masks, space)
+                let t = tape.length, o = self.outputWidth
+                var sum = 0.0
+                self.groups[part.group].reference.withUnsafeBufferPointer { rb in
+                    let reference = rb.baseAddress! + self.referenceOffset(part), circuit = tape.logitPointer
+                    for b in 0..<tape.count {
+                        for i in ((b * t + 1) * o)..<((b + 1) * t * o) { sum += (circuit[i] - reference[i]) * (circuit[i] - reference[i]) }
+                    }
+                }
+                box.pointer[s] = sum
+            }
+        }
+        let values = sequenceCount == 0 ? 0 : groups.reduce(0) { $0 + $1.batch.count * ($1.batch.length - 1) } * outputWidth
+        return parts.reduce(0, +) / Double(max(1, values))
     }
 
     /// Whether the circuit reproduces the full model's decoded output on every input; stops at the

@@ -40,6 +40,11 @@ public final class CircuitTask: @unchecked Sendable {
     private let model: EdgeMaskedModel
     /// Mean ablation, per group.
     private let means: [Ablation]
+    /// Resample ablation, per group: the partners' writer arenas when they fit the cache budget.
+    private let partnerArenas: [[Double]?]
+
+    /// Most values the resample cache holds (128 MB); past it partners are recomputed per pass.
+    public static let partnerCacheLimit = 16_000_000
     private let workers: [Workspace]
     /// Model runs so far (one per sequence batch forward), for reports.
     private let counter = Counter()
@@ -48,8 +53,11 @@ public final class CircuitTask: @unchecked Sendable {
 
     /// Runs the full model over `batches` (sequences grouped by length) and, for resample ablation,
     /// pairs each sequence with another of its length by a draw seeded with `seed`.
-    public init(name: String, model: DenseTransformer, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64 = 0) {
-        let masked = EdgeMaskedModel(model: model)
+    public convenience init(name: String, model: DenseTransformer, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64 = 0) {
+        self.init(name: name, masked: EdgeMaskedModel(model: model), batches: batches, ablation: ablation, seed: seed)
+    }
+
+    init(name: String, masked: EdgeMaskedModel, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64) {
         self.name = name
         self.model = masked
         graph = masked.graph
@@ -63,11 +71,29 @@ public final class CircuitTask: @unchecked Sendable {
         }
         groups = built
         means = ablation == .mean ? built.map { masked.meanAblation(CircuitTask.pieces($0.batch, size: 256)) } : []
+        let cached = built.reduce(0) { $0 + $1.batch.count * masked.arenaValues(length: $1.batch.length) } <= CircuitTask.partnerCacheLimit
+        partnerArenas = built.map { g in cached ? g.partners.map { masked.writerArena($0) } : nil }
         slices = built.indices.flatMap { g in
             CircuitTask.cut(count: built[g].batch.count, size: masked.batchLimit(length: built[g].batch.length, preferred: CircuitTask.sliceSize))
                 .map { Part(group: g, range: $0) }
         }
         workers = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Workspace() }
+    }
+
+    /// A seeded sample of at most `limit` of the task's sequences, stratified by length (each length
+    /// keeps its share, at least one), with their references and partners: for methods that evaluate
+    /// many circuits and need only a metric, not the verdict.
+    public func sample(limit: Int, seed: UInt64 = 0) -> CircuitTask {
+        guard sequenceCount > limit else { return self }
+        var random = SplitMix64(seed: seed ^ 0x5A3B_1E00_0000_0004)
+        let batches = groups.map { g -> TokenBatch in
+            let keep = max(1, g.batch.count * limit / sequenceCount)
+            var order = Array(0..<g.batch.count)
+            random.shuffle(&order)
+            let rows = order.prefix(keep).sorted(), t = g.batch.length
+            return TokenBatch(tokens: rows.flatMap { g.batch.tokens[($0 * t)..<(($0 + 1) * t)] }, count: rows.count, length: t)
+        }
+        return CircuitTask(name: name, masked: model, batches: batches, ablation: ablation, seed: seed)
     }
 
     /// Another sequence of the same length for each sequence (itself when it is the only one).
@@ -151,11 +177,17 @@ public final class CircuitTask: @unchecked Sendable {
         case .zero: break
         case .mean: ablation = means[part.group]
         case .resample:
-            ablation = model.resampleAblation(partners: group.partners!.slice(part.range),
-                                              tape: space.tape(model, batch.count, batch.length, partner: true))
+            if let arena = partnerArenas[part.group] {
+                ablation = model.resampleAblation(arena: arena, count: group.batch.count, length: batch.length, range: part.range,
+                                                  partnerTokens: group.partners!.tokens)
+            } else {
+                ablation = model.resampleAblation(partners: group.partners!.slice(part.range),
+                                                  tape: space.tape(model, batch.count, batch.length, partner: true))
+                counter.add(1)
+            }
         }
         model.forward(batch, masks: masks, ablation: ablation, tape: tape, attentionScale: attentionScale)
-        counter.add(self.ablation == .resample ? 2 : 1)
+        counter.add(1)
         return (tape, ablation)
     }
 

@@ -7,8 +7,14 @@ public protocol DiscoveryMethod: Sendable {
     /// The name `rasp prune --method` takes.
     var id: String { get }
     /// Scores the task's edges and chooses the method's own circuit; `progress` hears about each step
-    /// of methods that train.
+    /// of methods that train (or each integration point, each edge tried).
     func discover(_ task: CircuitTask, seed: UInt64, progress: ((TrainingPoint) -> Void)?) -> DiscoveryResult
+    /// Whether the result depends on the seed (a comparison runs a method that does not once).
+    var usesSeed: Bool { get }
+}
+
+extension DiscoveryMethod {
+    public var usesSeed: Bool { true }
 }
 
 /// One step of a training method: its objective and the sparsity it had reached.
@@ -51,4 +57,9 @@ public struct DiscoveryResult: Sendable {
     }
 
     public var edgesKept: Int { circuit.filter { $0 }.count }
+
+    /// Seconds since `start` (a `DispatchTime` uptime in nanoseconds).
+    public static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }
+
+import Foundation

@@ -3,7 +3,7 @@ import Discovery
 /// The options of the discovery methods, shared by `prune` and `check`.
 enum MethodOptions {
     static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "temperature", "sequences-per-step",
-                                           "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset"]
+                                           "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset", "tau", "ig-steps", "acdc-metric"]
     static let flagNames: Set<String> = ["node-masks"]
 
     static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
@@ -28,6 +28,9 @@ enum MethodOptions {
         if arguments.has("node-masks") { c.nodeMasks = true }
         var s = MethodSettings()
         s.pruning = c
+        s.acdcThreshold = try arguments.number("tau", default: s.acdcThreshold, range: 0...1e6)
+        s.acdcMetric = ACDC.Metric(rawValue: try arguments.choice("acdc-metric", default: s.acdcMetric.rawValue, among: ACDC.Metric.allCases.map(\.rawValue)))!
+        s.integrationSteps = try arguments.integer("ig-steps", default: s.integrationSteps, range: 1...1_000)
         return s
     }
 }

@@ -20,12 +20,13 @@ public enum RASPCommandLine {
 
     static let commands: [(name: String, summary: String)] = [
         ("eval", "run the interpreter: rasp eval FILE --input \"a b c\" | --inputs FILE|- [--json]"),
-        ("compile", "compile to a transformer and describe it: rasp compile FILE [--json] [-o model.safetensors]"),
-        ("run", "run the compiled model: rasp run FILE --input \"...\" | --inputs FILE|- [--json]"),
+        ("compile", "compile to a transformer and describe it: rasp compile FILE [--variant V] [--variant-seed N] [--json] [-o model.safetensors]"),
+        ("run", "run the compiled model: rasp run FILE --input \"...\" | --inputs FILE|- [--variant V] [--variant-seed N] [--json]"),
         ("circuit", "print the golden circuit the compiler derives: rasp circuit FILE [-o circuit.json]"),
-        ("prune", "recover a circuit with Edge Pruning: rasp prune FILE [--ablation zero|mean|resample] [--seed N] [--steps N] [--target-sparsity S] [-o circuit.json] [--lr R] [--lambda-lr R] [--temperature T] [--sequences-per-step N] [--initial-log-alpha A] [--node-masks] [--quiet]"),
-        ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--golden G.json] [--ablation A] [--seed N] [--json]"),
-        ("check", "the whole pipeline over programs: rasp check [PATH...] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--golden-dir DIR]"),
+        ("prune", "recover a circuit: rasp prune FILE [--method edge-pruning|acdc|eap|eap-ig|patching|random] [--repair] [--ablation zero|mean|resample] [--seed N] [--variant compiled|rotated|noisy] [--variant-seed N] [-o circuit.json] [--quiet]; Edge Pruning: [--preset ours|paper|paper-xproportion] [--steps N] [--lr R] [--lambda-lr R] [--target-sparsity S] [--sparsity-warmup F] [--penalty L] [--objective margin|kl|both|cross-entropy] [--margin F] [--temperature T] [--attention-warmup F] [--attention-start S] [--estimator hard-concrete|disarm|hybrid] [--sequences-per-step N] [--initial-log-alpha A] [--node-masks]; ACDC: [--tau T]; EAP-IG: [--ig-steps N]"),
+        ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--golden G.json] [--ablation A] [--variant V] [--variant-seed N] [--seed N] [--json]"),
+        ("check", "the whole pipeline over programs: rasp check [PATH...] [--variants compiled,noisy] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--golden-dir DIR] [--record-recovery] [method options of prune]"),
+        ("compare", "every method on every program: rasp compare [PATH...] [--methods M,...] [--variants V,...] [--seeds 0-4] [--ablation zero,resample] [--runs] [--json] [--csv FILE] [method options of prune]"),
         ("bench", "measure parse, compile, forward and pruning speed: rasp bench [PATH...]"),
     ]
 
@@ -62,6 +63,7 @@ public enum RASPCommandLine {
             case "circuit": return try CircuitCommand.run(rest, console: console)
             case "prune": return try PruneCommand.run(rest, console: console)
             case "verify": return try VerifyCommand.run(rest, console: console)
+            case "compare": return try CompareCommand.run(rest, console: console)
             default:
                 let known = commands.map(\.name)
                 let hint = closestName(to: command, among: known).map { "; did you mean '\($0)'?" } ?? ""

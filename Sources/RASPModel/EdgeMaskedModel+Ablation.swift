@@ -63,3 +63,42 @@ extension EdgeMaskedModel {
         return out.array
     }
 }
+
+extension EdgeMaskedModel {
+    /// Values a batch's writer arena holds per sequence of `length` positions.
+    public func arenaValues(length: Int) -> Int { length * totalWriterWidth }
+
+    /// The full model's writer arena for the whole batch (as a tape of `batch.count` sequences would
+    /// lay it out), computed in chunks of at most `chunk` sequences.
+    public func writerArena(_ batch: TokenBatch, chunk: Int = 256) -> [Double] {
+        let t = batch.length, n = batch.count * t
+        var arena = [Double](repeating: 0, count: n * totalWriterWidth)
+        var start = 0
+        while start < batch.count {
+            let range = start..<min(batch.count, start + batchLimit(length: t, preferred: chunk))
+            let tape = MaskedTape(model: self, count: range.count, length: t)
+            forward(batch.slice(range), masks: allEdges, ablation: .zero, tape: tape)
+            let m = range.count * t
+            for w in graph.writers.indices where writerWidth[w] > 0 {
+                let width = writerWidth[w]
+                for i in 0..<(m * width) { arena[n * writerStart[w] + range.lowerBound * t * width + i] = tape.writers.pointer[m * writerStart[w] + i] }
+            }
+            start = range.upperBound
+        }
+        return arena
+    }
+
+    /// A resample ablation for sequences `range` of a batch of `count` sequences whose partners'
+    /// writer arena is `arena` (from `writerArena`) and whose partner token ids are `partnerTokens`.
+    public func resampleAblation(arena: [Double], count: Int, length t: Int, range: Range<Int>, partnerTokens: [Int32]) -> Ablation {
+        let n = count * t, m = range.count * t
+        var values = [Double](repeating: 0, count: m * totalWriterWidth)
+        for w in graph.writers.indices where writerWidth[w] > 0 {
+            let width = writerWidth[w]
+            let from = n * writerStart[w] + range.lowerBound * t * width, to = m * writerStart[w]
+            values.replaceSubrange(to..<(to + m * width), with: arena[from..<(from + m * width)])
+        }
+        return Ablation(kind: .resample, values: values, partnerTokens: Array(partnerTokens[(range.lowerBound * t)..<(range.upperBound * t)]),
+                        tokenFrequencies: [])
+    }
+}

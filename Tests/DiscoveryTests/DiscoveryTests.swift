@@ -128,3 +128,51 @@ import RASPTestSupport
         }
     }
 }
+
+/// The other methods on the hand-built task, whose answer is known: `tok -> out` decides every output,
+/// `pos -> out` and the head change logits a little, nothing else carries much.
+@Suite struct MethodTests {
+    @Test(arguments: ["acdc", "eap", "eap-ig", "patching"], [0.0, 0.02])
+    func eachMethodFindsTheOneEdgeThatMatters(id: String, noise: Double) {
+        let task = HandBuilt.task(noise: noise)
+        let result = Methods.make(id)!.discover(task, seed: 0, progress: nil)
+        let tokOut = HandBuilt.edge(task, "tok", "out")
+        #expect(CircuitSelection.ranking(result.scores).first == tokOut, "\(id)")
+        #expect(result.circuit.indices.filter { result.circuit[$0] } == [tokOut], "\(id)")
+        #expect(task.isFaithful(masks: CircuitSelection.masks(result.circuit)))
+    }
+
+    @Test func randomScoresAreSeededAndItsCircuitIsFaithful() {
+        let task = HandBuilt.task(noise: 0.02)
+        let a = RandomScores().discover(task, seed: 1, progress: nil), b = RandomScores().discover(task, seed: 1, progress: nil)
+        #expect(a.scores == b.scores && a.scores != RandomScores().discover(task, seed: 2, progress: nil).scores)
+        #expect(task.isFaithful(masks: CircuitSelection.masks(a.circuit)))
+        #expect(RandomScores().usesSeed && !EdgeAttribution().usesSeed && !ACDC().usesSeed && !EdgePatching().usesSeed)
+    }
+
+    /// EAP's score is |dL/dm| at the full model, which is a difference quotient of the loss in the mask.
+    @Test func eapScoresAreTheCrossEntropyGradientAtTheFullModel() {
+        let task = HandBuilt.task(noise: 0.05)
+        let result = EdgeAttribution().discover(task, seed: 0, progress: nil)
+        let objective = Objective(.crossEntropy, temperature: 1)
+        let ones = [Double](repeating: 1, count: task.edgeCount)
+        let numeric = ones.indices.map { e -> Double in
+            var down = ones
+            down[e] = 1 - 1e-6
+            var up = ones
+            up[e] = 1 + 1e-6
+            return abs(task.loss(masks: up, parts: task.slices, objective: objective)
+                - task.loss(masks: down, parts: task.slices, objective: objective)) / 2e-6
+        }
+        for e in ones.indices { #expect(abs(result.scores[e] - numeric[e]) <= 1e-6 * max(1, numeric[e]), "\(task.graph.edgeName(e))") }
+    }
+
+    /// ACDC removes an edge when the metric rises by less than the threshold: with a threshold above
+    /// every edge's effect it removes everything, with 0 it keeps every edge that changes the logits.
+    @Test func acdcFollowsItsThreshold() {
+        let task = HandBuilt.task(noise: 0.02)
+        #expect(ACDC(threshold: 1e6).discover(task, seed: 0).edgesKept == 0)
+        let strict = ACDC(threshold: 0).discover(task, seed: 0)
+        #expect(strict.edgesKept > 1)
+    }
+}

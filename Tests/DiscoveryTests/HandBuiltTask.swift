@@ -15,7 +15,7 @@ enum HandBuilt {
         tokens[1, 0] = 1
         tokens[2, 1] = 1
         var positions = Matrix(rows: 4, columns: d)
-        for p in 1..<4 { positions[p, 2] = 0.1 * Double(p) }
+        for p in 1..<4 { positions[p, 2] = 0.03 * Double(p) }
         var head = DenseTransformer.Head.empty(width: d)
         head.value[0, 0] = 1      // the head averages the first token's one-hot ...
         head.output[0, 2] = 0.05  // ... and writes a little of it into dimension 2

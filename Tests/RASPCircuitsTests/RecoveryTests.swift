@@ -29,6 +29,24 @@ import RASPTestSupport
         }
     }
 
+    /// ACDC at its default threshold, and the floor: random scores have a mean AUROC near 1/2.
+    @Test(arguments: ["reverse", "frac_prevs"])
+    func acdcRecoversThePublishedCircuitAndRandomDoesNot(name: String) throws {
+        let f = try ProgramFixture(name)
+        func verdict(_ id: String, seed: UInt64) -> Verdict {
+            let r = Methods.make(id)!.discover(f.task, seed: seed, progress: nil)
+            let c = Circuit.recovered(program: name, graph: f.task.graph, scores: r.scores, kept: r.circuit, method: id, ablation: "zero",
+                                      seed: Int(seed), variant: "compiled", variantSeed: 0, repaired: false)
+            return Verifier.verify(circuit: c, golden: f.golden, task: f.task)
+        }
+        let acdc = verdict("acdc", seed: 0)
+        #expect(acdc.isExact, "\(acdc.summary)")
+        let random = (0..<20).map { verdict("random", seed: UInt64($0)) }
+        let mean = random.compactMap(\.auroc).reduce(0, +) / Double(random.count)
+        #expect(mean > 0.4 && mean < 0.7, "\(mean)")
+        #expect(random.allSatisfy { $0.faithfulness.isFaithful })
+    }
+
     @Test func theSameSeedGivesTheSameCircuitFile() throws {
         let f = try ProgramFixture("sort", variant: .noisy)
         func file(_ seed: UInt64) -> String {
