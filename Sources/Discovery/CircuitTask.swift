@@ -52,12 +52,14 @@ public final class CircuitTask: @unchecked Sendable {
     public static let sliceSize = 64
 
     /// Runs the full model over `batches` (sequences grouped by length) and, for resample ablation,
-    /// pairs each sequence with another of its length by a draw seeded with `seed`.
-    public convenience init(name: String, model: DenseTransformer, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64 = 0) {
-        self.init(name: name, masked: EdgeMaskedModel(model: model), batches: batches, ablation: ablation, seed: seed)
+    /// pairs each sequence with another of its length by a draw seeded with `seed`. Parts run on
+    /// `workers` threads (default: one per core); results do not depend on how many.
+    public convenience init(name: String, model: DenseTransformer, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64 = 0,
+                            workers: Int? = nil) {
+        self.init(name: name, masked: EdgeMaskedModel(model: model), batches: batches, ablation: ablation, seed: seed, workers: workers)
     }
 
-    init(name: String, masked: EdgeMaskedModel, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64) {
+    init(name: String, masked: EdgeMaskedModel, batches: [TokenBatch], ablation: Ablation.Kind, seed: UInt64, workers: Int? = nil) {
         self.name = name
         self.model = masked
         graph = masked.graph
@@ -77,7 +79,7 @@ public final class CircuitTask: @unchecked Sendable {
             CircuitTask.cut(count: built[g].batch.count, size: masked.batchLimit(length: built[g].batch.length, preferred: CircuitTask.sliceSize))
                 .map { Part(group: g, range: $0) }
         }
-        workers = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Workspace() }
+        self.workers = (0..<max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)).map { _ in Workspace() }
     }
 
     /// A seeded sample of at most `limit` of the task's sequences, stratified by length (each length
@@ -93,7 +95,7 @@ public final class CircuitTask: @unchecked Sendable {
             let rows = order.prefix(keep).sorted(), t = g.batch.length
             return TokenBatch(tokens: rows.flatMap { g.batch.tokens[($0 * t)..<(($0 + 1) * t)] }, count: rows.count, length: t)
         }
-        return CircuitTask(name: name, masked: model, batches: batches, ablation: ablation, seed: seed)
+        return CircuitTask(name: name, masked: model, batches: batches, ablation: ablation, seed: seed, workers: workers.count)
     }
 
     /// Another sequence of the same length for each sequence (itself when it is the only one).

@@ -18,7 +18,8 @@ public enum ProgramTask {
     /// The task for `model` (a variant of `compiled`) on `inputs`, under `ablation`; `seed` draws the
     /// resample partners.
     public static func make(_ compiled: CompiledProgram, model: DenseTransformer, inputs: [[Value]], ablation: Ablation.Kind,
-                            seed: UInt64 = 0) -> CircuitTask {
-        CircuitTask(name: compiled.program.name, model: model, batches: compiled.batches(inputs).map(\.batch), ablation: ablation, seed: seed)
+                            seed: UInt64 = 0, workers: Int? = nil) -> CircuitTask {
+        CircuitTask(name: compiled.program.name, model: model, batches: compiled.batches(inputs).map(\.batch), ablation: ablation, seed: seed,
+                    workers: workers)
     }
 }

@@ -47,6 +47,23 @@ import RASPTestSupport
         #expect(random.allSatisfy { $0.faithfulness.isFaithful })
     }
 
+    /// Gradients and evaluations are summed per part in part order: the number of worker threads
+    /// changes nothing, down to the bytes of the circuit file.
+    @Test(arguments: [ModelVariant.compiled, .noisy], [Ablation.Kind.zero, .resample])
+    func circuitFilesAreTheSameWithOneTwoOrFourWorkers(variant: ModelVariant, ablation: Ablation.Kind) throws {
+        let f = try ProgramFixture("sort", ablation: ablation, variant: variant)
+        var c = PruningConfiguration()
+        c.steps = 120
+        let files = [1, 2, 4].map { workers -> String in
+            let task = ProgramTask.make(f.compiled, model: f.model.model, inputs: ProgramTask.inputs(f.program, evaluation: f.evaluation),
+                                        ablation: ablation, workers: workers)
+            let r = EdgePruning(configuration: c).discover(task, seed: 7, progress: nil)
+            return Circuit.recovered(program: "sort", graph: task.graph, scores: r.scores, kept: r.circuit, method: "edge-pruning",
+                                     ablation: ablation.rawValue, seed: 7, variant: variant.rawValue, variantSeed: 0, repaired: false).text
+        }
+        #expect(files[0] == files[1] && files[1] == files[2])
+    }
+
     @Test func theSameSeedGivesTheSameCircuitFile() throws {
         let f = try ProgramFixture("sort", variant: .noisy)
         func file(_ seed: UInt64) -> String {
