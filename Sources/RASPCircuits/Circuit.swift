@@ -167,10 +167,10 @@ public struct Circuit: Sendable, Equatable {
             }
             if let graph {
                 guard graph.writerIndex(named: from) != nil else {
-                    throw FormatError(message: "edge \(from) -> \(to): '\(from)' is not a writer of the graph (\(graph.layers) layers, \(graph.headSlots) head\(graph.headSlots == 1 ? "" : "s") per layer)")
+                    throw FormatError(message: "edge \(from) -> \(to): '\(from)' is not a writer of the graph (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer)")
                 }
                 guard graph.readerIndex(named: to) != nil else {
-                    throw FormatError(message: "edge \(from) -> \(to): '\(to)' is not a reader of the graph (\(graph.layers) layers, \(graph.headSlots) head\(graph.headSlots == 1 ? "" : "s") per layer)")
+                    throw FormatError(message: "edge \(from) -> \(to): '\(to)' is not a reader of the graph (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer)")
                 }
                 guard graph.edge(from: from, to: to) != nil else {
                     throw FormatError(message: "edge \(from) -> \(to) is not in the graph: '\(to)' does not read '\(from)'")
@@ -188,7 +188,7 @@ public struct Circuit: Sendable, Equatable {
         circuit.repaired = json["repaired"]?.boolValue
         if let graph {
             guard layers == graph.layers, heads.allSatisfy({ $0 == graph.headSlots }), graphEdges == graph.edges.count else {
-                throw FormatError(message: "the file's graph (\(layers) layers, heads \(heads), \(graphEdges) edges) is not the model's (\(graph.layers) layers, \(graph.headSlots) heads per layer, \(graph.edges.count) edges)")
+                throw FormatError(message: "the file's graph (\(counted(layers, "layer")), heads \(heads), \(counted(graphEdges, "edge"))) is not the model's (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer, \(counted(graph.edges.count, "edge")))")
             }
         }
         return circuit

@@ -1,3 +1,5 @@
+import RASPLanguage
+
 /// The difference between two circuits as edge sets, for golden-file checks and `rasp check`.
 public struct CircuitDiff: Sendable, Equatable {
     /// Edges only in the new circuit, only in the old one, and in both with another kind or carried label.
@@ -8,7 +10,7 @@ public struct CircuitDiff: Sendable, Equatable {
 
     public init(old: Circuit, new: Circuit) {
         if old.layers != new.layers || old.heads != new.heads || old.graphEdges != new.graphEdges {
-            graphChanged = "graph \(old.layers) layers, heads \(old.heads), \(old.graphEdges) edges -> \(new.layers) layers, heads \(new.heads), \(new.graphEdges) edges"
+            graphChanged = "graph \(counted(old.layers, "layer")), heads \(old.heads), \(counted(old.graphEdges, "edge")) -> \(counted(new.layers, "layer")), heads \(new.heads), \(counted(new.graphEdges, "edge"))"
         }
         let before = Dictionary(uniqueKeysWithValues: old.edges.map { ($0.key, $0) })
         let after = Dictionary(uniqueKeysWithValues: new.edges.map { ($0.key, $0) })

@@ -40,7 +40,7 @@ public struct Verdict: Sendable {
         if let drift = goldenDrift, !drift.isEmpty { reasons.append("the golden file differs from the compiler's") }
         if !missing.isEmpty { reasons.append("\(missing.count) required edge\(missing.count == 1 ? "" : "s") missing") }
         if !extra.isEmpty { reasons.append("\(extra.count) edge\(extra.count == 1 ? "" : "s") outside the golden circuit") }
-        if !faithfulness.isFaithful { reasons.append("unfaithful on \(faithfulness.sequences - faithfulness.sequencesCorrect) of \(faithfulness.sequences) inputs") }
+        if !faithfulness.isFaithful { reasons.append("unfaithful on \(faithfulness.sequences - faithfulness.sequencesCorrect) of \(counted(faithfulness.sequences, "input"))") }
         return "not exact: " + reasons.joined(separator: "; ")
     }
 }

@@ -18,8 +18,8 @@ enum BenchCommand {
         var slowestLoad = 0.0, slowestCompile = 0.0, slowestLibraryCompile = 0.0
         var programs: [String: Program] = [:]
         for path in paths {
-            guard let text = FileSystem.readText(console.resolve(path)) else { continue }
-            let source = SourceFile(path: path, text: text)
+            guard case .success(let read) = readSourceFile(console.resolve(path)) else { continue }
+            let source = read.renamed(path)
             guard let program = try? Program.load(source) else {
                 console.line("\(path): does not load")
                 continue
@@ -70,7 +70,7 @@ enum BenchCommand {
                     c.steps = steps
                     var result: DiscoveryResult? = nil
                     let t = Clock.measure { result = EdgePruning(configuration: c).discover(task, seed: 0) }
-                    console.line("prune reverse (\(variant.rawValue)), \(steps) steps: \(Clock.format(t)) (\(Int(Double(steps) / t)) steps/s), its own circuit \(result!.edgesKept) edges")
+                    console.line("prune reverse (\(variant.rawValue)), \(steps) steps: \(Clock.format(t)) (\(Int(Double(steps) / t)) steps/s), its own circuit \(counted(result!.edgesKept, "edge"))")
                 }
             }
             var total = 0.0

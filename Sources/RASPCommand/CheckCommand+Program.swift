@@ -93,7 +93,7 @@ extension CheckCommand {
             }
             disagreements += 1
         }
-        if disagreements > 0 { row.failures.append("model differs from the interpreter on \(disagreements) of \(outputs.count) inputs") }
+        if disagreements > 0 { row.failures.append("model differs from the interpreter on \(disagreements) of \(counted(outputs.count, "input"))") }
     }
 
     /// The golden circuit the compiler derives against the file in `golden/`.

@@ -57,7 +57,7 @@ extension CheckCommand {
             let graph = ComputeGraph(model: p.compiled.model)
             let carrying = model.model.edgesCarrying(graph)
             if carrying < graph.edges.count {
-                row.failures.append("the \(label) model leaves \(graph.edges.count - carrying) edges carrying nothing")
+                row.failures.append("the \(label) model leaves \(counted(graph.edges.count - carrying, "edge")) carrying nothing")
                 return false
             }
             return true

@@ -71,7 +71,7 @@ enum CheckCommand {
             recoveryFailed = !compareRecovery(rows, directory: directory, settings: settings, record: arguments.has("record-recovery"), console: console)
         }
         let failed = rows.filter { !$0.passed }
-        console.line("\(rows.count - failed.count) of \(rows.count) programs passed the pipeline checks in \(Clock.format(total))"
+        console.line("\(rows.count - failed.count) of \(counted(rows.count, "program")) passed the pipeline checks in \(Clock.format(total))"
             + (failed.isEmpty ? "" : "; failed: \(failed.map(\.program).joined(separator: ", "))"))
         if let junit = arguments.options["junit"] {
             guard FileSystem.write(CheckReport.junit(rows, seconds: total), to: console.resolve(junit)) else {
@@ -109,19 +109,19 @@ enum CheckCommand {
                 console.errLine("rasp check: error: cannot write '\(path)'")
                 return false
             }
-            console.line("recovery: recorded \(runs.count) runs in \(path)")
+            console.line("recovery: recorded \(counted(runs.count, "run")) in \(path)")
             return true
         }
         let comparison = stored.compare(runs)
         for r in comparison.regressions { console.line("REGRESSION \(r)") }
         for i in comparison.improvements { console.line("improved: \(i)") }
         if comparison.matches {
-            console.line("recovery: all \(runs.count) runs as recorded in \(path)")
+            console.line("recovery: all \(counted(runs.count, "run")) as recorded in \(path)")
         } else {
             var parts: [String] = []
-            if !comparison.regressions.isEmpty { parts.append("\(comparison.regressions.count) regressions") }
-            if !comparison.improvements.isEmpty { parts.append("\(comparison.improvements.count) improvements") }
-            if !comparison.unrecorded.isEmpty { parts.append("\(comparison.unrecorded.count) runs not recorded") }
+            if !comparison.regressions.isEmpty { parts.append(counted(comparison.regressions.count, "regression")) }
+            if !comparison.improvements.isEmpty { parts.append(counted(comparison.improvements.count, "improvement")) }
+            if !comparison.unrecorded.isEmpty { parts.append("\(counted(comparison.unrecorded.count, "run")) not recorded") }
             console.line("recovery: \(parts.joined(separator: ", ")) against \(path); after review, re-record with `rasp check --record-recovery`")
         }
         return comparison.regressions.isEmpty

@@ -1,4 +1,5 @@
 import Foundation
+import RASPLanguage
 
 /// How `rasp check` shows what it found: a table on stdout, the recovery figures, a JUnit file.
 enum CheckReport {
@@ -46,7 +47,7 @@ enum CheckReport {
         }
         for name in order {
             let t = totals[name]!
-            console.line("\(method) on \(name): its own circuit exact in \(t.own) of \(t.runs) runs, edge AUROC 1.0 in \(t.auroc1); after --repair exact in \(t.repaired)")
+            console.line("\(method) on \(name): its own circuit exact in \(t.own) of \(counted(t.runs, "run")), edge AUROC 1.0 in \(t.auroc1); after --repair exact in \(t.repaired)")
         }
     }
 

@@ -52,7 +52,7 @@ enum CompareCommand {
         } else {
             if arguments.has("runs") { ComparisonReport.runTable(runs, console: console) } else { ComparisonReport.programTable(runs, console: console) }
             ComparisonReport.summary(runs, console: console)
-            console.line("\(runs.count) runs in \(Clock.format(seconds))")
+            console.line("\(counted(runs.count, "run")) in \(Clock.format(seconds))")
         }
         return RASPCommandLine.Status.success
     }

@@ -59,12 +59,12 @@ struct RecoveredRun {
 
     func summary(inputs: Int) -> String {
         let f = ownFaithfulness, graphEdges = result.circuit.count
-        var s = "\(result.method): its own circuit keeps \(result.edgesKept) of \(graphEdges) edges and "
-        s += f.isFaithful ? "is faithful (every one of the \(f.sequences) inputs reproduced)"
-            : "is not faithful (reproduces \(f.sequencesCorrect) of \(f.sequences) inputs)"
-        s += "; \(Clock.format(result.seconds)), \(result.modelRuns) model runs"
+        var s = "\(result.method): its own circuit keeps \(result.edgesKept) of \(counted(graphEdges, "edge")) and "
+        s += f.isFaithful ? (f.sequences == 1 ? "is faithful (its one input reproduced)" : "is faithful (every one of the \(f.sequences) inputs reproduced)")
+            : "is not faithful (reproduces \(f.sequencesCorrect) of \(counted(f.sequences, "input")))"
+        s += "; \(Clock.format(result.seconds)), \(counted(result.modelRuns, "model run"))"
         if let r = repair {
-            s += r.faithfulBefore ? "\nrepair: nothing to do" : "\nrepair: added \(r.added) edge\(r.added == 1 ? "" : "s"), removed \(r.removed); the repaired circuit keeps \(r.circuit.filter { $0 }.count) edges"
+            s += r.faithfulBefore ? "\nrepair: nothing to do" : "\nrepair: added \(r.added) edge\(r.added == 1 ? "" : "s"), removed \(r.removed); the repaired circuit keeps \(counted(r.circuit.filter { $0 }.count, "edge"))"
         }
         return s
     }

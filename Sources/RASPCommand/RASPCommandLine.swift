@@ -85,7 +85,7 @@ public enum RASPCommandLine {
             console.errLine("\(path): error: cannot read file")
             return nil
         case .success(let source):
-            let named = SourceFile(path: path, text: source.text)
+            let named = source.renamed(path)  // the bytes as read, so a bad byte is reported
             do {
                 return try Program.load(named)
             } catch {

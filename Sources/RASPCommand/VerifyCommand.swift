@@ -81,7 +81,7 @@ enum VerifyCommand {
     static func report(_ v: Verdict, variant: VariantOptions) -> String {
         func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
         let f = v.faithfulness
-        var s = "program \(v.program), \(variant.label) model, \(v.ablation.rawValue) ablation, \(f.sequences) inputs\n"
+        var s = "program \(v.program), \(variant.label) model, \(v.ablation.rawValue) ablation, \(counted(f.sequences, "input"))\n"
         if let drift = v.goldenDrift, !drift.isEmpty {
             s += "golden file differs from the circuit the compiler derives (- derived, + file):\n"
             s += drift.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
@@ -91,7 +91,7 @@ enum VerifyCommand {
         s += "extra: \(list(v.extra))\n"
         s += "optional kept: \(list(v.optionalKept))\n"
         s += String(format: "precision %.3f, recall %.3f\n", v.precision, v.recall)
-        s += "faithfulness: \(f.sequencesCorrect)/\(f.sequences) inputs, \(f.positionsCorrect)/\(f.positions) positions"
+        s += "faithfulness: \(f.sequencesCorrect)/\(counted(f.sequences, "input")), \(f.positionsCorrect)/\(counted(f.positions, "position"))"
         s += String(format: " (accuracy %.4f), mean %@ %.3g\n", f.accuracy, f.numerical ? "squared error" : "KL", f.meanDivergence)
         if let auroc = v.auroc { s += String(format: "edge AUROC: %.4f\n", auroc) }
         s += "verdict: \(v.summary)\n"

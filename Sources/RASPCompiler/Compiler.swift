@@ -71,10 +71,25 @@ public enum Compiler {
     public static let maximumWeights = 25_000_000
 
     /// Refuses, before anything is allocated, a model whose matrices would hold more than
-    /// `maximumWeights` values, naming the s-op that contributes most.
+    /// `maximumWeights` values, stating the whole estimate and naming its largest part.
     static func checkSize(graph: CompileGraph, allocation: LayerAllocation, layout: ResidualLayout) throws(CompileError) {
+        let parts = weightParts(graph: graph, allocation: allocation, layout: layout)
+        let total = parts.reduce(0) { $0 + $1.weights }
+        guard total > maximumWeights, let largest = parts.max(by: { $0.weights < $1.weights }) else { return }
+        throw CompileError("the compiled model would have about \(grouped(total)) weights, more than the limit of \(grouped(maximumWeights)); the largest part is \(largest.what) (\(grouped(largest.weights)) weights)", at: largest.location)
+    }
+
+    /// One part of the weight estimate: a head, one layer's MLP, or the embeddings.
+    struct WeightPart {
+        var weights: Int
+        var what: String
+        var location: SourceLocation
+    }
+
+    /// The weights of every head and every layer's MLP, and of the matrices as wide as the residual stream.
+    static func weightParts(graph: CompileGraph, allocation: LayerAllocation, layout: ResidualLayout) -> [WeightPart] {
         func width(_ id: Int) -> Int { layout.nodeDimensions[id].count }
-        var total = 0, largest = (weights: 0, node: graph.output)
+        var parts: [WeightPart] = []
         for l in 0..<allocation.layerCount {
             for id in allocation.heads[l] {
                 var w = 0
@@ -83,39 +98,50 @@ public enum Compiler {
                 case .selectorWidth(let s): w = (width(s.queries) + 1) * (width(s.keys) + 1) + 1
                 default: break
                 }
-                total += w
-                if w > largest.weights { largest = (w, id) }
+                parts.append(WeightPart(weights: w, what: "'\(graph.nodes[id].label)'", location: graph.nodes[id].location))
             }
-            // A layer's MLP blocks are combined in parallel into one dense pair of matrices.
-            var inputs = 0, hidden = 0, outputs = 0
-            for id in allocation.mlps[l] {
-                let node = graph.nodes[id]
-                let out = width(id)
-                var i = 0, h = 0
-                switch node.operation {
-                case .map(_, let x):
-                    let n = graph.nodes[x].values.count
-                    (i, h) = graph.nodes[x].encoding == .numerical ? (3, 2 * n + 1) : (width(x) + 1, node.encoding == .numerical ? 2 : out)
-                case .sequenceMap(_, let a, let b):
-                    (i, h) = a == b ? (width(a) + 1, out) : (width(a) + width(b) + 2, width(a) * width(b))
-                case .linearSequenceMap:
-                    (i, h) = (3, 4)
-                case .selectorWidth:
-                    (i, h) = (3, 2 * node.values.count + 1)
-                default:
-                    break
-                }
-                inputs += i
-                hidden += h
-                outputs += out
-                if i * h + h * out > largest.weights { largest = (i * h + h * out, id) }
+            if let mlp = mlpPart(layer: l, graph: graph, allocation: allocation, width: width) { parts.append(mlp) }
+        }
+        let embeddings = (graph.nodes.count + layout.width) * layout.width
+        parts.append(WeightPart(weights: embeddings, what: "the embeddings of the \(grouped(layout.width))-dimensional residual stream",
+                                location: graph.nodes[graph.output].location))
+        return parts
+    }
+
+    /// A layer's MLP blocks, combined in parallel into one dense pair of matrices.
+    static func mlpPart(layer l: Int, graph: CompileGraph, allocation: LayerAllocation, width: (Int) -> Int) -> WeightPart? {
+        var inputs = 0, hidden = 0, outputs = 0, largest = (weights: -1, node: 0)
+        for id in allocation.mlps[l] {
+            let node = graph.nodes[id]
+            let out = width(id)
+            var i = 0, h = 0
+            switch node.operation {
+            case .map(_, let x):
+                let n = graph.nodes[x].values.count
+                (i, h) = graph.nodes[x].encoding == .numerical ? (3, 2 * n + 1) : (width(x) + 1, node.encoding == .numerical ? 2 : out)
+            case .sequenceMap(_, let a, let b):
+                (i, h) = a == b ? (width(a) + 1, out) : (width(a) + width(b) + 2, width(a) * width(b))
+            case .linearSequenceMap:
+                (i, h) = (3, 4)
+            case .selectorWidth:
+                (i, h) = (3, 2 * node.values.count + 1)
+            default:
+                break
             }
-            total += inputs * hidden + hidden * outputs
+            inputs += i
+            hidden += h
+            outputs += out
+            if i * h + h * out > largest.weights { largest = (i * h + h * out, id) }
         }
-        total += (graph.nodes.count + layout.width) * layout.width
-        if total > maximumWeights {
-            let node = graph.nodes[largest.node]
-            throw CompileError("the compiled model would have about \(total) weights (the limit is \(maximumWeights)); '\(node.label)' alone needs \(largest.weights)", at: node.location)
-        }
+        guard largest.weights >= 0 else { return nil }
+        let labels = allocation.mlps[l].map { "'\(graph.nodes[$0].label)'" }
+        let what = labels.count == 1 ? labels[0] : "the MLP of layer \(l) (m\(l)), which computes \(listed(labels))"
+        return WeightPart(weights: inputs * hidden + hidden * outputs, what: what, location: graph.nodes[largest.node].location)
+    }
+
+    /// "'a'", "'a' and 'b'", "'a', 'b' and 'c'", "'a', 'b', 'c' and 4 more".
+    static func listed(_ names: [String]) -> String {
+        if names.count <= 3 { return names.dropLast().joined(separator: ", ") + (names.count > 1 ? " and " : "") + names.last! }
+        return names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more"
     }
 }

@@ -113,6 +113,7 @@ struct Declarations {
             return nil
         }
         guard case .sop(let id) = bound.term else {
+            if case .invalid = bound.term { return nil }  // the binding's error was reported
             diagnostics.append(Diagnostic("the output must be an s-op, but '\(output.name)' is a selector", at: output.location))
             return nil
         }
@@ -125,11 +126,11 @@ struct Declarations {
         for (input, output, location) in examples {
             var ok = true
             if input.isEmpty || input.count > program.maxSeqLen {
-                diagnostics.append(Diagnostic("an example input has \(input.count) tokens; it needs between 1 and max_seq_len (\(program.maxSeqLen))", at: location))
+                diagnostics.append(Diagnostic("an example input has \(counted(input.count, "token")); it needs between 1 and max_seq_len (\(program.maxSeqLen))", at: location))
                 ok = false
             }
             if input.count != output.count {
-                diagnostics.append(Diagnostic("an example's output has \(output.count) values but its input has \(input.count) tokens", at: location))
+                diagnostics.append(Diagnostic("an example's output has \(counted(output.count, "value")) but its input has \(counted(input.count, "token"))", at: location))
                 ok = false
             }
             var tokens: [Value] = []

@@ -55,11 +55,21 @@ public struct DiagnosticPrinter: Sendable {
         diagnostics.map(render).joined()
     }
 
+    /// A source line with control characters other than tab (a NUL byte, say) shown as U+FFFD, one
+    /// for one, so the terminal shows where they are and the caret still lines up.
+    static func visible(_ line: String) -> String {
+        var out = String.UnicodeScalarView()
+        for ch in line.unicodeScalars {
+            out.append(ch != "\t" && (ch.value < 0x20 || ch.value == 0x7F) ? "\u{FFFD}" : ch)
+        }
+        return String(out)
+    }
+
     private func render(_ d: Diagnostic, into out: inout String) {
         if d.location.line > 0 {
             out += "\(path):\(d.location.line):\(d.location.column): \(d.severity.rawValue): \(d.message)\n"
             if let source {
-                let line = source.lineText(d.location.line)
+                let line = DiagnosticPrinter.visible(source.lineText(d.location.line))
                 out += line + "\n"
                 // Reproduce tabs so the caret lines up under the offending column.
                 var caret = ""
@@ -104,4 +114,21 @@ func editDistance(_ a: String, _ b: String) -> Int {
         (prev2, prev, cur) = (prev, cur, prev2)
     }
     return prev[y.count]
+}
+
+/// A count with its noun, singular for exactly one: `counted(1, "head")` is "1 head", `counted(3, "head")`
+/// "3 heads", `counted(2, "s-op")` "2 s-ops".
+public func counted(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+    "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+}
+
+/// An integer with thousands separators, for large counts in messages: 25,000,000.
+public func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, d) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(d)
+    }
+    return (n < 0 ? "-" : "") + out
 }

@@ -93,6 +93,16 @@ public struct MapFunction: Sendable {
         return v
     }
 
+    /// The index of the step that fails or first returns none on `x`, if any.
+    public func failingStep(_ x: Value) -> Int? {
+        var v = x
+        for (i, step) in steps.enumerated() {
+            guard let y = try? step([v]), !y.isNone else { return i }
+            v = y
+        }
+        return nil
+    }
+
     /// The location of the outermost lambda: where a diagnostic about this map points.
     public var location: SourceLocation { steps.last!.location }
 }

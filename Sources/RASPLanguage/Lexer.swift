@@ -8,7 +8,7 @@ public struct Lexer {
     private var line = 1
     private var column = 1
     public private(set) var diagnostics: [Diagnostic] = []
-    /// Set when the file is not UTF-8 text.
+    /// Set when the file is not UTF-8 text (invalid UTF-8 or a NUL byte).
     public private(set) var isBinary = false
 
     public init(source: SourceFile) {
@@ -19,10 +19,10 @@ public struct Lexer {
     /// Tokenizes the whole file; the last token is always `.endOfFile`.
     public mutating func tokenize() -> [Token] {
         var tokens: [Token] = []
-        if let bad = Lexer.firstInvalidUTF8(source.bytes) {
+        if let problem = source.textProblem {
             isBinary = true
-            // Binary input: one clear diagnostic rather than thousands.
-            diagnostics.append(Diagnostic("file is not UTF-8 text (byte 0x\(String(source.bytes[bad], radix: 16, uppercase: true)) is invalid here)", at: source.location(ofOffset: bad)))
+            // Not text: one clear diagnostic rather than thousands.
+            diagnostics.append(problem)
             return [Token(kind: .endOfFile, location: source.location(ofOffset: bytes.count), end: bytes.count)]
         }
         while true {
@@ -58,7 +58,7 @@ public struct Lexer {
     private mutating func skipTrivia() {
         while index < bytes.count {
             let b = bytes[index]
-            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") {
                 advance()
             } else if b == UInt8(ascii: "#") {
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { advance() }
@@ -104,9 +104,27 @@ public struct Lexer {
         advance()
         while index < bytes.count, bytes[index] & 0xC0 == 0x80 { advance() }
         let text = String(decoding: bytes[from..<index], as: UTF8.self)
-        let shown = b < 0x20 || b == 0x7F ? "byte 0x\(String(b, radix: 16, uppercase: true))" : "character '\(text)'"
-        diagnostics.append(Diagnostic("unexpected \(shown)", at: start))
+        diagnostics.append(Diagnostic("unexpected \(Lexer.describe(text))", at: start))
         return nil
+    }
+
+    /// A stray character as a message shows it: `character '@'`, `byte 0x07`, `character '→' (U+2192)`,
+    /// and invisible ones by code point and name: `invisible character U+00A0 (no-break space)`.
+    static func describe(_ text: String) -> String {
+        guard let scalar = text.unicodeScalars.first else { return "character" }
+        let v = scalar.value
+        if v < 0x20 || v == 0x7F { return "byte \(hexByte(UInt8(v)))" }
+        if v < 0x80 { return "character '\(text)'" }
+        let hex = String(v, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        if v == 0xFEFF { return "byte-order mark (U+FEFF); only the start of a file may have one" }
+        switch scalar.properties.generalCategory {
+        case .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .nonspacingMark, .enclosingMark:
+            let name = scalar.properties.name?.lowercased()
+            return "invisible character \(code)" + (name.map { " (\($0))" } ?? "")
+        default:
+            return "character '\(text)' (\(code))"
+        }
     }
 
     private mutating func lexNumber(start: SourceLocation) -> TokenKind? {
@@ -132,18 +150,18 @@ public struct Lexer {
         if Lexer.isIdentifierStart(peek()) {
             diagnostics.append(Diagnostic("invalid number '\(text)\(String(UnicodeScalar(peek())))...': a name cannot start with a digit", at: start))
             while Lexer.isIdentifierStart(peek()) || Lexer.isDigit(peek()) { advance() }
-            return nil
+            return .invalid
         }
         if isReal {
             guard let value = Double(text), value.isFinite else {
                 diagnostics.append(Diagnostic("number '\(text)' is out of range", at: start))
-                return nil
+                return .invalid
             }
             return .real(value)
         }
         guard let value = Int(text) else {
             diagnostics.append(Diagnostic("integer '\(text)' is too large (the limit is \(Int.max))", at: start))
-            return nil
+            return .invalid
         }
         return .integer(value)
     }
@@ -170,32 +188,16 @@ public struct Lexer {
                 case UInt8(ascii: "t"): scalars.append(9)
                 case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): scalars.append(e)
                 default:
-                    diagnostics.append(Diagnostic("unknown escape sequence '\\\(String(UnicodeScalar(e)))'", at: escapeStart))
+                    // The whole character after the backslash, so a non-ASCII one is shown and skipped intact.
+                    let from = index - 1
+                    while index < bytes.count, bytes[index] & 0xC0 == 0x80 { advance() }
+                    let shown = String(decoding: bytes[from..<index], as: UTF8.self)
+                    diagnostics.append(Diagnostic("unknown escape sequence '\\\(shown)'", at: escapeStart))
                 }
                 continue
             }
             scalars.append(c)
         }
         return .string(String(decoding: scalars, as: UTF8.self))
-    }
-
-    /// The offset of the first byte that is not part of valid UTF-8, or of a NUL byte (binary files).
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b == 0 { return i }
-            if b < 0x80 { i += 1; continue }
-            let length: Int
-            if b & 0xE0 == 0xC0, b >= 0xC2 { length = 2 }
-            else if b & 0xF0 == 0xE0 { length = 3 }
-            else if b & 0xF8 == 0xF0, b <= 0xF4 { length = 4 }
-            else { return i }
-            if i + length > n { return i }
-            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
-            i += length
-        }
-        return nil
     }
 }

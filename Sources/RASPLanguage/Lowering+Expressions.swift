@@ -68,8 +68,9 @@ extension Lowering {
     // MARK: Calls
 
     mutating func call(_ name: String, nameLocation: SourceLocation, arguments: [Expr], at location: SourceLocation, in scope: Scope) -> Term {
-        if !scope.isTopLevel, let bound = scope.names[name] {
-            error("'\(name)' is \(describe(bound.term)), not a function", at: nameLocation)
+        if let bound = scope.names[name] ?? globals.names[name] {
+            // A name bound at the top level or in this macro is never also a macro or a builtin.
+            if !isInvalid(bound.term) { error("'\(name)' is \(describe(bound.term)), not a function", at: nameLocation) }
             return .invalid
         }
         if let m = macros[name] { return expandMacro(m, arguments: arguments, at: nameLocation, in: scope) }
@@ -79,7 +80,8 @@ extension Lowering {
         }
         func arity(_ counts: ClosedRange<Int>, _ usage: String) -> Bool {
             if counts.contains(arguments.count) { return true }
-            error("\(name) takes \(counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) or \(counts.upperBound)") arguments, got \(arguments.count): \(usage)", at: nameLocation)
+            let expected = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) or \(counts.upperBound)"
+            error("\(name) takes \(expected) argument\(counts.upperBound == 1 ? "" : "s"), got \(arguments.count): \(usage)", at: nameLocation)
             return false
         }
         switch name {
@@ -96,8 +98,9 @@ extension Lowering {
             let sel = lower(arguments[0], in: scope), sop = lower(arguments[1], in: scope)
             var defaultValue = Value.none
             if arguments.count == 3 {
-                guard case .constant(let d) = lower(arguments[2], in: scope) else {
-                    error("aggregate's default must be the constant 0", at: arguments[2].location)
+                let term = lower(arguments[2], in: scope)
+                guard case .constant(let d) = term else {
+                    if !isInvalid(term) { error("aggregate's default must be the constant 0", at: arguments[2].location) }
                     return .invalid
                 }
                 guard d.isNone || (d.isNumeric && d == .int(0)) else {
@@ -135,8 +138,9 @@ extension Lowering {
         case "shift":
             guard arity(2...2, "shift(sop, n)") else { return .invalid }
             guard let x = expectSOp(lower(arguments[0], in: scope), "shift's first argument", at: arguments[0].location) else { return .invalid }
-            guard case .constant(let n) = lower(arguments[1], in: scope), n.isIntegral, let offset = n.exactInteger else {
-                error("shift's offset must be an integer constant", at: arguments[1].location)
+            let term = lower(arguments[1], in: scope)
+            guard case .constant(let n) = term, n.isIntegral, let offset = n.exactInteger else {
+                if !isInvalid(term) { error("shift's offset must be an integer constant", at: arguments[1].location) }
                 return .invalid
             }
             // aggregate(select(indices, indices, lambda k, q: q == k + n), sop), as tracr's shift_by.
@@ -282,7 +286,9 @@ extension Lowering {
             if let i = parameters.firstIndex(of: name) { return .parameter(i) }
             if let v = scope.constant(name) { return .constant(v) }
             if let bound = scope.names[name] ?? globals.names[name] {
-                error("a lambda body can use only its parameters and constants, but '\(name)' is \(describe(bound.term))", at: e.location)
+                if !isInvalid(bound.term) {
+                    error("a lambda body can use only its parameters and constants, but '\(name)' is \(describe(bound.term))", at: e.location)
+                }
                 return nil
             }
             if Lowering.primitiveNames.contains(name) {

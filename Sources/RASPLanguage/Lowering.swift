@@ -79,7 +79,8 @@ struct Lowering {
         macros[m.name] = m
     }
 
-    /// Lowers `name = value;` in `scope`.
+    /// Lowers `name = value;` in `scope`. A binding that fails still binds its name, to `.invalid`, so
+    /// later uses of the name are not reported again as unknown.
     mutating func lowerAssignment(name: String, encoding: Encoding?, value: Expr, location: SourceLocation, scope: inout Scope) {
         if Lowering.primitiveNames.contains(name) || Lowering.functionNames.contains(name) || Builtin(rawValue: name) != nil {
             error("'\(name)' is a builtin and cannot be rebound", at: location)
@@ -105,12 +106,15 @@ struct Lowering {
             scope.names[name] = (term, location)
         case .constant(let v):
             error("'\(name)' would be bound to the constant \(v.quotedDescription); only s-ops and selectors can be bound", at: value.location)
+            scope.names[name] = (.invalid, location)
         case .lambda:
             error("'\(name)' would be bound to a lambda; a lambda can only be an argument of map, zipmap or select", at: value.location)
+            scope.names[name] = (.invalid, location)
         case .predicate:
             error("a comparison operator alone is not a value; use it as select's predicate", at: value.location)
+            scope.names[name] = (.invalid, location)
         case .invalid:
-            break
+            scope.names[name] = (.invalid, location)
         }
     }
 

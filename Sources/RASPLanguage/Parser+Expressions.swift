@@ -159,6 +159,7 @@ extension Parser {
         case .keyword(.true): advance(); return Expr(.bool(true), at: start)
         case .keyword(.false): advance(); return Expr(.bool(false), at: start)
         case .keyword(.none): advance(); return Expr(.none, at: start)
+        case .invalid: advance(); return errorExpr(start)  // the lexer reported it
         case .keyword(.lambda): return parseLambda()
         case .keyword(.numerical), .keyword(.categorical):
             // `numerical(e)` / `categorical(e)` annotate an expression.

@@ -216,19 +216,22 @@ public struct Parser {
             return nil
         }
         advance()
+        // A binding that fails to parse still binds its name (to an error), so later uses are quiet.
+        func failed() -> Statement { .assign(name: name, encoding: encoding, value: errorExpr(start), location: start) }
         guard accept(.assign) else {
             if current.is(.leftParen) {
                 error("a statement must bind a name: write 'name = \(name)(...);'", at: start)
-            } else {
-                error("expected '=' after '\(name)', found \(current.spelling)", at: current.location)
+                synchronize()
+                return nil
             }
+            error("expected '=' after '\(name)', found \(current.spelling)", at: current.location)
             synchronize()
-            return nil
+            return failed()
         }
         let value = parseExpression()
         if abandoned {
             synchronize()
-            return nil
+            return failed()
         }
         endStatement("the binding of '\(name)'")
         return .assign(name: name, encoding: encoding, value: value, location: start)
@@ -347,11 +350,13 @@ public struct Parser {
         case .keyword(.true): advance(); return LiteralSyntax(value: .bool(true), location: start)
         case .keyword(.false): advance(); return LiteralSyntax(value: .bool(false), location: start)
         case .keyword(.none): advance(); return LiteralSyntax(value: .none, location: start)
+        case .invalid: advance(); return nil  // the lexer reported it
         case .symbol(.minus):
             advance()
             switch current.kind {
             case .integer(let i): advance(); return LiteralSyntax(value: .int(-i), location: start)
             case .real(let r): advance(); return LiteralSyntax(value: .real(-r), location: start)
+            case .invalid: advance(); return nil
             default:
                 error("expected a number after '-', found \(current.spelling)", at: current.location)
                 return nil

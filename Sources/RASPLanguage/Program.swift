@@ -77,10 +77,12 @@ public struct Program: Sendable {
     }
 
     static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-        // Stable by location, so output reads top to bottom.
-        diagnostics.enumerated().sorted { a, b in
+        // Stable by location, so output reads top to bottom; a diagnostic repeated word for word (a
+        // macro's error, once per call) is shown once.
+        var seen = Set<Diagnostic>()
+        return diagnostics.enumerated().sorted { a, b in
             a.element.location == b.element.location ? a.offset < b.offset : a.element.location < b.element.location
-        }.map(\.element)
+        }.map(\.element).filter { seen.insert($0).inserted }
     }
 
     /// Nodes the output depends on. Inputs, selectors and their keys and queries all have lower ids

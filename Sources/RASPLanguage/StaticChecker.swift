@@ -6,6 +6,8 @@ struct StaticChecker {
     var diagnostics: [Diagnostic] = []
     /// Nodes whose value set could not be inferred (an error was reported); their readers are skipped.
     private var failed: [Bool] = []
+    /// Lambdas whose failure was reported: one diagnostic per lambda, however many s-ops use it.
+    private var reportedFunctions: Set<SourceLocation> = []
 
     init(program: Program) { self.program = program }
 
@@ -47,12 +49,12 @@ struct StaticChecker {
                 do throws(ValueError) {
                     let y = try f(v)
                     if y.isNone {
-                        diagnostics.append(Diagnostic("the function of \(name(id)) returns none for the value \(v.quotedDescription); a map must return a value", at: f.location))
+                        reportMap(f, on: v, "the function of \(name(id)) returns none for the value \(v.quotedDescription); a map must return a value")
                         return nil
                     }
                     out.append(y)
                 } catch {
-                    diagnostics.append(Diagnostic("the function of \(name(id)) fails on the value \(v.quotedDescription) of \(name(x)): \(error.message)", at: f.location))
+                    reportMap(f, on: v, "the function of \(name(id)) fails on the value \(v.quotedDescription) of \(name(x)): \(error.message)")
                     return nil
                 }
             }
@@ -69,12 +71,12 @@ struct StaticChecker {
                     do throws(ValueError) {
                         let z = try f([x, y])
                         if z.isNone {
-                            diagnostics.append(Diagnostic("the function of \(name(id)) returns none for the values \(x.quotedDescription) and \(y.quotedDescription)", at: f.location))
+                            reportOnce("the function of \(name(id)) returns none for the values \(x.quotedDescription) and \(y.quotedDescription)", at: f.location)
                             return nil
                         }
                         out.insert(z)
                     } catch {
-                        diagnostics.append(Diagnostic("the function of \(name(id)) fails on the values \(x.quotedDescription) and \(y.quotedDescription): \(error.message)", at: f.location))
+                        reportOnce("the function of \(name(id)) fails on the values \(x.quotedDescription) and \(y.quotedDescription): \(error.message)", at: f.location)
                         return nil
                     }
                     if out.count > Limits.maximumValueSetSize { return tooLarge(id) }
@@ -110,6 +112,19 @@ struct StaticChecker {
         }
         if result.count > Limits.maximumValueSetSize { return tooLarge(id) }
         return result
+    }
+
+    /// A map's failure on `v`. When an earlier step fails, the map this one fused (`map(g, map(f, x))`
+    /// is one map of both) has the same input and reports it, so this one stays quiet.
+    private mutating func reportMap(_ f: MapFunction, on v: Value, _ message: String) {
+        guard f.failingStep(v) == f.steps.count - 1 else { return }
+        reportOnce(message, at: f.location)
+    }
+
+    /// A lambda's failure, once however many s-ops use the lambda (a macro's, called twice; a copy
+    /// made by `numerical`).
+    private mutating func reportOnce(_ message: String, at location: SourceLocation) {
+        if reportedFunctions.insert(location).inserted { diagnostics.append(Diagnostic(message, at: location)) }
     }
 
     private mutating func tooLarge(_ id: Int) -> ValueSet? {
@@ -159,9 +174,15 @@ struct StaticChecker {
     private mutating func checkSelectors() {
         for selector in program.selectors {
             guard case .select(let k, let q, _) = selector.operation else { continue }
-            for (role, node) in [("keys", k), ("queries", q)] where program.nodes[node].encoding == .numerical {
-                diagnostics.append(Diagnostic("select's \(role) \(name(node)) are numerical; select needs categorical keys and queries", at: selector.location))
+            let numericalKeys = program.nodes[k].encoding == .numerical, numericalQueries = program.nodes[q].encoding == .numerical
+            let what: String
+            switch (numericalKeys, numericalQueries) {
+            case (true, true): what = k == q ? "keys and queries \(name(k)) are" : "keys \(name(k)) and queries \(name(q)) are"
+            case (true, false): what = "keys \(name(k)) are"
+            case (false, true): what = "queries \(name(q)) are"
+            case (false, false): continue
             }
+            diagnostics.append(Diagnostic("select's \(what) numerical; select needs categorical keys and queries", at: selector.location))
         }
     }
 
@@ -224,12 +245,7 @@ struct StaticChecker {
                     }
                 }
             case .sequenceMap(_, let a, let b):
-                for x in [a, b] where program.nodes[x].encoding == .numerical {
-                    error("zipmap \(name(id)) reads the numerical s-op \(name(x)); a non-linear zipmap needs categorical inputs (only + and - of two numerical s-ops are linear)", id)
-                }
-                if numerical {
-                    error("\(name(id)) is a non-linear zipmap, so it must be categorical", id)
-                }
+                checkSequenceMap(id, a, b)
             case .linearSequenceMap(let a, let b, _, _):
                 if !numerical {
                     error("\(name(id)) adds or subtracts the numerical s-ops \(name(a)) and \(name(b)), so it must be numerical: write 'numerical \(node.label) = ...'", id)
@@ -237,6 +253,25 @@ struct StaticChecker {
             default:
                 break
             }
+        }
+    }
+
+    /// A non-linear zipmap needs categorical inputs and a categorical result: one diagnostic for all
+    /// of it, naming each numerical input once (`n * n` reads `n` twice).
+    private mutating func checkSequenceMap(_ id: Int, _ a: Int, _ b: Int) {
+        let inputs = (a == b ? [a] : [a, b]).filter { program.nodes[$0].encoding == .numerical }
+        let numerical = program.nodes[id].encoding == .numerical
+        let reads = "reads the numerical s-op\(inputs.count == 1 ? "" : "s") \(inputs.map(name).joined(separator: " and "))"
+        let linear = "(only + and - of two numerical s-ops are linear)"
+        switch (inputs.isEmpty, numerical) {
+        case (false, false):
+            error("zipmap \(name(id)) \(reads); a non-linear zipmap needs categorical inputs \(linear)", id)
+        case (false, true):
+            error("zipmap \(name(id)) is numerical and \(reads); a non-linear zipmap needs categorical inputs and must be categorical \(linear)", id)
+        case (true, true):
+            error("\(name(id)) is a non-linear zipmap, so it must be categorical", id)
+        case (true, false):
+            break
         }
     }
 

@@ -23,6 +23,9 @@ public enum TokenKind: Sendable, Equatable {
     case string(String)
     case keyword(Keyword)
     case symbol(Symbol)
+    /// A malformed literal (an integer too large, say); the lexer has reported it, and the parser
+    /// reads it as an expression that failed, so nothing downstream reports it again.
+    case invalid
     case endOfFile
 }
 
@@ -44,6 +47,7 @@ public struct Token: Sendable, Equatable {
         case .string(let s): return "string \"\(s)\""
         case .keyword(let k): return "'\(k.rawValue)'"
         case .symbol(let s): return "'\(s.rawValue)'"
+        case .invalid: return "an invalid literal"
         case .endOfFile: return "end of file"
         }
     }

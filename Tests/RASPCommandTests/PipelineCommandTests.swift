@@ -101,6 +101,15 @@ import RASPTestSupport
         #expect(rasp("verify", "programs/reverse.rasp").status == 64)
     }
 
+    @Test func verifyNamesTheGraphsWithTheRightPlurals() throws {
+        let path = PipelineCommandTests.temporary("graph.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileSystem.write("{\"format\": \"rasp-circuit/1\", \"program\": \"hist\", \"graph\": {\"layers\": 2, \"heads\": [1, 1], \"edges\": 1}, \"edges\": []}", to: path)
+        let r = rasp("verify", "programs/hist.rasp", "--circuit", path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: the file's graph (2 layers, heads [1, 1], 1 edge) is not the model's (1 layer, 1 head per layer, 13 edges)"), "\(r.stderr)")
+    }
+
     /// A copy of `golden/` for the given programs, so a test can record into it.
     static func goldenCopy(_ names: [String]) -> String {
         let directory = temporary("golden")

@@ -120,8 +120,39 @@ import RASPTestSupport
             _ = try Compiler.compile(program)
             Issue.record("compiled")
         } catch {
-            #expect(error.message.hasPrefix("the compiled model would have about"))
+            #expect(error.message == "the compiled model would have about 11,013,303,028 weights, more than the limit of 25,000,000; the largest part is 'x' (10,977,960,000 weights)")
             #expect(error.location == SourceLocation(line: 3, column: 5))
+        }
+    }
+
+    /// A huge vocab and a tiny map: the weights are in the embeddings, and the message says so rather
+    /// than naming the map's 20,004 weights.
+    @Test func aModelWhoseEmbeddingsAreTooLargeSaysSo() throws {
+        let program = try Repository.load(text: "vocab {1..9999};\nmax_seq_len 5;\nx = map(lambda t: t % 2, tokens);\n")
+        do {
+            _ = try Compiler.compile(program)
+            Issue.record("compiled")
+        } catch {
+            #expect(error.message == "the compiled model would have about 100,200,084 weights, more than the limit of 25,000,000; the largest part is the embeddings of the 10,008-dimensional residual stream (100,180,080 weights)")
+            #expect(error.location == SourceLocation(line: 3, column: 5))
+        }
+    }
+
+    /// Several MLPs in one layer are one dense MLP, named by its layer and the s-ops it computes.
+    @Test func aLayerOfSeveralMLPsIsNamedByItsLayer() throws {
+        let program = try Repository.load(text: """
+            vocab {1..3000};
+            max_seq_len 100;
+            y1 = zipmap(lambda a, b: (a + b) % 2, tokens, indices);
+            y2 = zipmap(lambda a, b: (a * b) % 3, tokens, indices);
+            x = zipmap(lambda p, q: p + q, y1, y2);
+            """)
+        do {
+            _ = try Compiler.compile(program)
+            Issue.record("compiled")
+        } catch {
+            #expect(error.message == "the compiled model would have about 3,735,093,942 weights, more than the limit of 25,000,000; the largest part is the MLP of layer 0 (m0), which computes 'y1' and 'y2' (3,725,400,000 weights)")
+            #expect(error.location == SourceLocation(line: 4, column: 6))
         }
     }
 }

@@ -37,8 +37,12 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
                       1, 18, "\"a\" appears twice in the vocab"),
         MalformedCase("empty_vocab", "vocab {};\nmax_seq_len 3;\nx = tokens;\n",
                       1, 1, "the vocab is empty"),
+        MalformedCase("example_lengths_differ", "vocab {\"a\"};\nmax_seq_len 3;\nx = tokens;\nexample [\"a\", \"a\"] -> [\"a\"];\n",
+                      4, 1, "an example's output has 1 value but its input has 2 tokens"),
         MalformedCase("example_not_in_vocab", "vocab {\"a\"};\nmax_seq_len 3;\nx = tokens;\nexample [\"b\"] -> [\"b\"];\n",
                       4, 10, "example token \"b\" is not in the vocab"),
+        MalformedCase("integer_literal_too_large", "vocab {\"a\"};\nmax_seq_len 3;\nx = shift(tokens, 99999999999999999999999);\ny = x;\n",
+                      3, 19, "integer '99999999999999999999999' is too large (the limit is 9223372036854775807)"),
         MalformedCase("integer_overflow", "vocab {1, 2};\nmax_seq_len 3;\nx = map(lambda a: a * 9223372036854775807, tokens);\n",
                       3, 9, "the function of 'x' fails on the value 2 of 'tokens': integer overflow in 2 * 9223372036854775807"),
         MalformedCase("lambda_arity", "vocab {\"a\"};\nmax_seq_len 3;\nx = map(lambda a, b: a, tokens);\n",
@@ -73,6 +77,8 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
                       4, 5, "select's keys 'n' are numerical; select needs categorical keys and queries"),
         MalformedCase("numerical_tokens", "vocab {1, 2};\nmax_seq_len 3;\nnumerical t = tokens;\n",
                       3, 15, "'tokens' is always categorical; it cannot be made numerical"),
+        MalformedCase("one_argument", "vocab {\"a\"};\nmax_seq_len 3;\nx = selector_width(select(tokens, tokens, ==), tokens);\n",
+                      3, 5, "selector_width takes 1 argument, got 2: selector_width(selector)"),
         MalformedCase("output_selector", "vocab {\"a\"};\nmax_seq_len 3;\ns = select(tokens, tokens, ==);\noutput s;\n",
                       4, 1, "the output must be an s-op, but 's' is a selector"),
         MalformedCase("predicate_type_error", "vocab {\"a\", \"b\"};\nmax_seq_len 3;\nx = selector_width(select(tokens, indices, <));\n",
@@ -123,7 +129,7 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
             Issue.record("binary file loaded")
         } catch {
             #expect(error.diagnostics.count == 1)
-            #expect(error.diagnostics.first?.message.hasPrefix("file is not UTF-8 text") == true)
+            #expect(error.diagnostics.first?.message == "NUL byte in source (source files must be UTF-8 text)")
             #expect(error.diagnostics.first?.location == SourceLocation(line: 1, column: 13))
         }
     }
