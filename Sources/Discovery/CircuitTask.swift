@@ -135,25 +135,42 @@ public final class CircuitTask: @unchecked Sendable {
 
     // MARK: Running parts
 
-    /// Buffers of one worker thread, per batch shape.
+    /// Buffers of one worker thread, per batch shape, least recently used dropped first once they pass
+    /// `Workspace.budget` values (a task over many lengths would otherwise keep one tape per length).
     final class Workspace: @unchecked Sendable {
-        var tapes: [String: MaskedTape] = [:]
-        var gradients: [String: GradientBuffers] = [:]
+        /// Most values one worker's cached tapes and buffers hold (192 MB); a pass in progress keeps
+        /// its own tape alive even if it is dropped from the cache.
+        static let budget = 24_000_000
+        private var entries: [String: (item: AnyObject, values: Int, used: Int)] = [:]
+        private var held = 0
+        private var clock = 0
 
         func tape(_ m: EdgeMaskedModel, _ count: Int, _ length: Int, partner: Bool = false) -> MaskedTape {
-            let key = "\(count)x\(length)\(partner ? "p" : "")"
-            if let t = tapes[key] { return t }
-            let t = MaskedTape(model: m, count: count, length: length)
-            tapes[key] = t
-            return t
+            cached("t\(count)x\(length)\(partner ? "p" : "")", values: count * length * m.valuesPerPosition(length: length)) {
+                MaskedTape(model: m, count: count, length: length)
+            }
         }
 
         func buffers(_ m: EdgeMaskedModel, _ count: Int, _ length: Int) -> GradientBuffers {
-            let key = "\(count)x\(length)"
-            if let b = gradients[key] { return b }
-            let b = GradientBuffers(model: m, count: count, length: length)
-            gradients[key] = b
-            return b
+            cached("g\(count)x\(length)", values: count * length * m.valuesPerPosition(length: length)) {
+                GradientBuffers(model: m, count: count, length: length)
+            }
+        }
+
+        private func cached<T: AnyObject>(_ key: String, values: Int, _ make: () -> T) -> T {
+            clock += 1
+            if let entry = entries[key], let item = entry.item as? T {
+                entries[key]!.used = clock
+                return item
+            }
+            while held + values > Workspace.budget, let oldest = entries.min(by: { $0.value.used < $1.value.used }) {
+                held -= oldest.value.values
+                entries[oldest.key] = nil
+            }
+            let item = make()
+            entries[key] = (item, values, clock)
+            held += values
+            return item
         }
     }
 

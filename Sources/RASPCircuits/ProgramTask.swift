@@ -8,11 +8,18 @@ import Discovery
 public enum ProgramTask {
     /// The sample size when a program has more than 20,000 inputs.
     public static let sampleLimit = 2_000
+    /// Most tokens the inputs may hold in all: long sequences make fewer of them (the work of one
+    /// sequence grows with the square of its length).
+    public static let tokenLimit = 400_000
 
     /// The inputs circuits are found and judged on: every input up to max_seq_len when there are at
-    /// most 20,000 (the interpreter's evaluation), else a seeded sample of 2,000.
+    /// most 20,000 holding at most `tokenLimit` tokens (the interpreter's evaluation), else a seeded
+    /// sample of 2,000, fewer when they would pass `tokenLimit` (at least one per length allowed).
     public static func inputs(_ program: Program, evaluation: ProgramEvaluation, seed: UInt64 = 0) -> [[Value]] {
-        evaluation.isSample ? InputSpace(program: program).inputs(limit: sampleLimit, seed: seed) : evaluation.inputs
+        let tokens = evaluation.inputs.reduce(0) { $0 + $1.count }
+        if !evaluation.isSample, tokens <= tokenLimit { return evaluation.inputs }
+        let limit = min(sampleLimit, max(program.maxSeqLen / 4, tokenLimit / program.maxSeqLen))
+        return InputSpace(program: program).inputs(limit: limit, seed: seed)
     }
 
     /// The task for `model` (a variant of `compiled`) on `inputs`, under `ablation`; `seed` draws the

@@ -139,7 +139,7 @@ public struct EdgeMaskedModel: Sendable {
     func writer(ofMLP l: Int) -> Int { 2 + l * (graph.headSlots + 1) + graph.headSlots }
 
     /// Values a tape holds per position (forward and backward buffers together).
-    func valuesPerPosition(length: Int) -> Int {
+    public func valuesPerPosition(length: Int) -> Int {
         2 * (totalWriterWidth + totalReaderWidth + totalInputWidth) + model.layers.count * model.headSlots * length
     }
 

@@ -54,23 +54,41 @@ struct SparsityLagrangian {
 }
 
 /// Which sequences each step runs: every input length cut into slices of about
-/// `sequencesPerStep / lengths` sequences, one slice of each length per step, each length's slices
-/// visited in a seeded order that is reshuffled once they are all used.
+/// `sequencesPerStep / lengths` sequences, each length's slices visited in a seeded order that is
+/// reshuffled once they are all used. One slice of each length per step while there are at most
+/// `sequencesPerStep` lengths; past that, `sequencesPerStep` lengths per step in a seeded rotation,
+/// so a step's work stays bounded however long the sequences may be.
 struct StepSchedule {
     var slices: [[CircuitTask.Part]]
     var cursor: [Int]
+    var lengths: [Int]
+    var lengthCursor = 0
+    let lengthsPerStep: Int
 
     init(task: CircuitTask, sequencesPerStep: Int) {
         slices = task.parts(size: max(1, sequencesPerStep / max(1, task.groups.count)))
         cursor = [Int](repeating: 0, count: slices.count)
+        lengths = Array(slices.indices)
+        lengthsPerStep = min(slices.count, max(1, sequencesPerStep))
     }
 
     mutating func next(_ random: inout SplitMix64) -> [CircuitTask.Part] {
-        slices.indices.map { g in
+        chosenLengths(&random).map { g in
             if cursor[g] % slices[g].count == 0 { random.shuffle(&slices[g]) }
             defer { cursor[g] += 1 }
             return slices[g][cursor[g] % slices[g].count]
         }
+    }
+
+    private mutating func chosenLengths(_ random: inout SplitMix64) -> [Int] {
+        guard lengthsPerStep < lengths.count else { return lengths }
+        var chosen: [Int] = []
+        for _ in 0..<lengthsPerStep {
+            if lengthCursor % lengths.count == 0 { random.shuffle(&lengths) }
+            chosen.append(lengths[lengthCursor % lengths.count])
+            lengthCursor += 1
+        }
+        return chosen.sorted()
     }
 }
 
