@@ -118,7 +118,14 @@ public struct Circuit: Sendable, Equatable {
     /// Why a circuit file could not be read.
     public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         public var message: String
+        /// The file is a well-formed circuit of another graph (for a golden file: out of date).
+        public var otherGraph: Bool
         public var description: String { message }
+
+        public init(message: String, otherGraph: Bool = false) {
+            self.message = message
+            self.otherGraph = otherGraph
+        }
     }
 
     /// Reads a circuit file, checking its format tag and, when a graph is given, that every edge is an
@@ -136,6 +143,10 @@ public struct Circuit: Sendable, Equatable {
               let heads = g["heads"]?.arrayValue?.compactMap(\.intValue), heads.count == layers,
               let graphEdges = g["edges"]?.intValue else {
             throw FormatError(message: "\"graph\" must be {\"layers\": N, \"heads\": [H, ...] (one per layer), \"edges\": E}")
+        }
+        if let graph, layers != graph.layers || !heads.allSatisfy({ $0 == graph.headSlots }) || graphEdges != graph.edges.count {
+            throw FormatError(message: "the file's graph (\(counted(layers, "layer")), heads \(heads), \(counted(graphEdges, "edge"))) is not the model's (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer, \(counted(graph.edges.count, "edge")))",
+                              otherGraph: true)
         }
         guard let list = json["edges"]?.arrayValue else { throw FormatError(message: "missing \"edges\" (an array)") }
         var edges: [Edge] = []
@@ -167,13 +178,15 @@ public struct Circuit: Sendable, Equatable {
             }
             if let graph {
                 guard graph.writerIndex(named: from) != nil else {
-                    throw FormatError(message: "edge \(from) -> \(to): '\(from)' is not a writer of the graph (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer)")
+                    throw FormatError(message: "edge \(from) -> \(to): '\(from)' is not a writer of the graph (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer)",
+                                      otherGraph: true)
                 }
                 guard graph.readerIndex(named: to) != nil else {
-                    throw FormatError(message: "edge \(from) -> \(to): '\(to)' is not a reader of the graph (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer)")
+                    throw FormatError(message: "edge \(from) -> \(to): '\(to)' is not a reader of the graph (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer)",
+                                      otherGraph: true)
                 }
                 guard graph.edge(from: from, to: to) != nil else {
-                    throw FormatError(message: "edge \(from) -> \(to) is not in the graph: '\(to)' does not read '\(from)'")
+                    throw FormatError(message: "edge \(from) -> \(to) is not in the graph: '\(to)' does not read '\(from)'", otherGraph: true)
                 }
             }
             guard seen.insert(edge.key).inserted else { throw FormatError(message: "edge \(from) -> \(to) is listed twice") }
@@ -186,11 +199,6 @@ public struct Circuit: Sendable, Equatable {
         circuit.variant = json["variant"]?.stringValue
         circuit.variantSeed = json["variant_seed"]?.intValue
         circuit.repaired = json["repaired"]?.boolValue
-        if let graph {
-            guard layers == graph.layers, heads.allSatisfy({ $0 == graph.headSlots }), graphEdges == graph.edges.count else {
-                throw FormatError(message: "the file's graph (\(counted(layers, "layer")), heads \(heads), \(counted(graphEdges, "edge"))) is not the model's (\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer, \(counted(graph.edges.count, "edge")))")
-            }
-        }
         return circuit
     }
 }

@@ -6,8 +6,19 @@ public struct Arguments {
     public var options: [String: String] = [:]
     public var flags: Set<String> = []
 
+    /// A command line the command cannot act on: bad arguments (exit 64, with the usage line), or a
+    /// file it names that cannot be read (exit 1, like every other missing or unreadable file).
     public struct UsageError: Error, Equatable {
         public var message: String
+        public var isMissingFile = false
+
+        public init(message: String) { self.message = message }
+
+        public static func cannotRead(_ message: String) -> UsageError {
+            var e = UsageError(message: message)
+            e.isMissingFile = true
+            return e
+        }
     }
 
     /// Parses `args` given the options that take a value and the flags that do not (names without `--`).

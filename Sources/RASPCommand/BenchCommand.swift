@@ -6,10 +6,30 @@ import RASPCore
 import Discovery
 import RASPCircuits
 
-/// `rasp bench [PATH...]`: speed figures for the README, measured in-process (build with -c release).
+/// `rasp bench [PATH...] [--memory] [--json]`: speed (and with `--memory`, peak memory) figures for the
+/// README, measured in-process (build with -c release); `--json` gives the report's lines as an array.
 enum BenchCommand {
+    #if DEBUG
+    static let isDebugBuild = true
+    #else
+    static let isDebugBuild = false
+    #endif
+
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: [], flags: ["json"])
+        let arguments = try Arguments(args, options: [], flags: ["json", "memory"])
+        if arguments.has("json") {
+            var lines: [String] = []
+            let capture = Console(out: { lines.append($0); return true }, err: { console.err($0) }, stdin: { _ in [] },
+                                  workingDirectory: console.workingDirectory)
+            let status = try run(args.filter { $0 != "--json" }, console: capture)
+            let measured = lines.joined().split(separator: "\n").map { JSON.string(String($0)) }
+            console.out(JSON.object(["lines": .array(measured), "debug_build": .bool(isDebugBuild)]).pretty())
+            return status
+        }
+        if arguments.has("memory") {
+            memory(console: console)
+            return RASPCommandLine.Status.success
+        }
         let paths = try CheckCommand.programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
         #if DEBUG
         console.errLine("rasp bench: note: this is a debug build; figures are for `swift run -c release rasp bench`")
@@ -108,8 +128,10 @@ enum BenchCommand {
         let joined = lines.joined(separator: "\n")
         var sink = 0
         let t = Clock.measure {
-            let capture = Console(out: { sink &+= $0.utf8.count }, err: { _ in }, stdin: { joined }, workingDirectory: "/")
-            _ = EvalCommand.evaluate(program: program, lines: lines, json: false, console: capture)
+            let capture = Console(out: { sink &+= $0.utf8.count; return true }, err: { _ in }, stdin: { _ in [] }, workingDirectory: "/")
+            var bytes: [UInt8]? = Array(joined.utf8)
+            let stream = LineStream { _ in defer { bytes = [] }; return bytes ?? [] }
+            _ = EvalCommand.evaluate(program: program, stream: stream, json: false, console: capture)
         }
         console.line("eval of 10,000 inputs of sort: \(Clock.format(t)) (\(Int(10_000 / t)) inputs/s)")
     }

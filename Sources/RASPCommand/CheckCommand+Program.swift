@@ -98,7 +98,7 @@ extension CheckCommand {
 
     /// The golden circuit the compiler derives against the file in `golden/`.
     static func checkGoldenFile(_ golden: Circuit, _ p: Pipeline, path: String, settings: Settings, console: Console, row: inout ProgramRow) {
-        let goldenPath = goldenFile(for: path, program: p.program.name, directory: settings.goldenDirectory)
+        let goldenPath = goldenFile(for: path, program: p.program.name, directory: settings.goldenDirectory, console: console)
         guard let text = FileSystem.readText(console.resolve(goldenPath)) else {
             row.failures.append("\(goldenPath) is missing")
             console.errLine("\(goldenPath): error: missing; review `rasp circuit \(path)` and save it with `rasp circuit \(path) -o \(goldenPath)`")
@@ -112,9 +112,13 @@ extension CheckCommand {
                 console.errLine("\(goldenPath): error: differs from the golden circuit the compiler derives (- in the file, + derived):")
                 console.errLine(diff.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             }
+        } catch where error.otherGraph {
+            row.failures.append("\(goldenPath) is out of date")
+            console.errLine("\(goldenPath): error: out of date: \(error.message); review `rasp circuit \(path)` and regenerate it with "
+                + "`rasp circuit \(path) -o \(goldenPath)`")
         } catch {
             row.failures.append("\(goldenPath) is malformed")
-            console.errLine("\(goldenPath): error: \(error.message)")
+            console.errLine("\(goldenPath): error: malformed: \(error.message); regenerate it with `rasp circuit \(path) -o \(goldenPath)`")
         }
     }
 }

@@ -50,8 +50,9 @@ enum CheckCommand {
                  goldenDirectory: arguments.options["golden-dir"])
     }
 
-    static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: options, flags: MethodOptions.flagNames.union(["record-recovery"]))
+    static func run(_ args: [String], console answer: Console) throws(Arguments.UsageError) -> Int32 {
+        let arguments = try Arguments(args, options: options, flags: MethodOptions.flagNames.union(["record-recovery", "json"]))
+        let json = arguments.has("json"), console = json ? answer.humanOnStderr() : answer
         let paths = try programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
         let settings = try settings(arguments)
         var rows: [ProgramRow] = []
@@ -67,26 +68,25 @@ enum CheckCommand {
         var recoveryFailed = false
         if settings.methodSettings != MethodSettings() {
             console.line("recovery: not compared with the record (the method's settings are not the defaults)")
-        } else if let directory = recordDirectory(paths, settings), !rows.flatMap(\.runs).isEmpty {
+        } else if let directory = recordDirectory(paths, settings, console: console), !rows.flatMap(\.runs).isEmpty {
             recoveryFailed = !compareRecovery(rows, directory: directory, settings: settings, record: arguments.has("record-recovery"), console: console)
         }
         let failed = rows.filter { !$0.passed }
         console.line("\(rows.count - failed.count) of \(counted(rows.count, "program")) passed the pipeline checks in \(Clock.format(total))"
             + (failed.isEmpty ? "" : "; failed: \(failed.map(\.program).joined(separator: ", "))"))
         if let junit = arguments.options["junit"] {
-            guard FileSystem.write(CheckReport.junit(rows, seconds: total), to: console.resolve(junit)) else {
-                console.errLine("rasp check: error: cannot write '\(junit)'")
+            guard console.write(CheckReport.junit(rows, seconds: total), to: junit, command: "check") else {
                 return RASPCommandLine.Status.failure
             }
         }
+        if json { answer.out(CheckReport.json(rows, seconds: total, recoveryRegressed: recoveryFailed).pretty()) }
         return failed.isEmpty && !recoveryFailed ? RASPCommandLine.Status.success : RASPCommandLine.Status.failure
     }
 
     /// Where `recovery.json` lives: the golden directory of the first program (or `--golden-dir`).
-    static func recordDirectory(_ paths: [String], _ settings: Settings) -> String? {
+    static func recordDirectory(_ paths: [String], _ settings: Settings, console: Console) -> String? {
         guard let first = paths.first else { return nil }
-        let golden = goldenFile(for: first, program: "recovery", directory: settings.goldenDirectory)
-        return String(golden.dropLast("/recovery.json".count))
+        return ProgramPaths.goldenDirectory(for: first, override: settings.goldenDirectory, console: console)
     }
 
     /// Compares the runs with `recovery.json` (or records them into it); false on a regression or an
@@ -105,8 +105,7 @@ enum CheckCommand {
             return true
         }
         if record {
-            guard FileSystem.write(stored.recording(runs).text, to: console.resolve(path)) else {
-                console.errLine("rasp check: error: cannot write '\(path)'")
+            guard console.write(stored.recording(runs).text, to: path, command: "check") else {
                 return false
             }
             console.line("recovery: recorded \(counted(runs.count, "run")) in \(path)")
@@ -116,7 +115,7 @@ enum CheckCommand {
         for r in comparison.regressions { console.line("REGRESSION \(r)") }
         for i in comparison.improvements { console.line("improved: \(i)") }
         if comparison.matches {
-            console.line("recovery: all \(counted(runs.count, "run")) as recorded in \(path)")
+            console.line("recovery: \(counted(runs.count, "run")) as recorded in \(path)")
         } else {
             var parts: [String] = []
             if !comparison.regressions.isEmpty { parts.append(counted(comparison.regressions.count, "regression")) }
@@ -127,14 +126,9 @@ enum CheckCommand {
         return comparison.regressions.isEmpty
     }
 
-    /// `golden/<name>.json` beside the program's directory, or in `--golden-dir`.
-    static func goldenFile(for path: String, program: String, directory: String?) -> String {
-        if let directory { return directory + "/" + program + ".json" }
-        var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        parts.removeLast()
-        if !parts.isEmpty { parts.removeLast() }
-        let base = parts.joined(separator: "/")
-        return (base.isEmpty ? "" : base + "/") + "golden/\(program).json"
+    /// `golden/<name>.json` beside the program's directory, or in `--golden-dir` (see `ProgramPaths`).
+    static func goldenFile(for path: String, program: String, directory: String?, console: Console) -> String {
+        ProgramPaths.goldenDirectory(for: path, override: directory, console: console) + "/\(program).json"
     }
 
     /// Expands directories to the `.rasp` files inside them.
@@ -149,7 +143,7 @@ enum CheckCommand {
             } else if FileSystem.exists(console.resolve(a)) {
                 paths.append(a)
             } else {
-                throw Arguments.UsageError(message: "no such file or directory: '\(a)'")
+                throw Arguments.UsageError.cannotRead("\(a): error: no such file or directory")
             }
         }
         return paths

@@ -42,8 +42,7 @@ enum CompareCommand {
         }
         let seconds = Clock.now() - start
         if let csv = arguments.options["csv"] {
-            guard FileSystem.write(ComparisonReport.csv(runs), to: console.resolve(csv)) else {
-                console.errLine("rasp compare: error: cannot write '\(csv)'")
+            guard console.write(ComparisonReport.csv(runs), to: csv, command: "compare") else {
                 return RASPCommandLine.Status.failure
             }
         }

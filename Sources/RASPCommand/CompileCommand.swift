@@ -26,8 +26,7 @@ enum CompileCommand {
             if variant.variant == .compiled {
                 meta["residual_labels"] = "[" + model.residualLabels.map { DenseTransformer.jsonString($0) }.joined(separator: ",") + "]"
             }
-            guard FileSystem.write(bytes: variant.model.safetensors(metadata: meta), to: console.resolve(out)) else {
-                console.errLine("rasp compile: error: cannot write '\(out)'")
+            guard console.write(bytes: variant.model.safetensors(metadata: meta), to: out, command: "compile") else {
                 return RASPCommandLine.Status.failure
             }
         }
@@ -77,7 +76,8 @@ enum CompileCommand {
             console.line("  layer \(item.layer) \(item.component.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.sop)")
         }
         console.line("")
-        console.line("checked on \(p.evaluation.inputs.count) input\(p.evaluation.inputs.count == 1 ? "" : "s")\(p.evaluation.isSample ? " (a sample of \(p.evaluation.inputSpaceSize))" : "") in \(Clock.format(p.evaluationSeconds))")
+        let space = p.evaluation.inputSpaceSize == Int.max ? "more than \(grouped(Int.max))" : grouped(p.evaluation.inputSpaceSize)
+        console.line("checked on \(counted(p.evaluation.inputs.count, "input"))\(p.evaluation.isSample ? " (a sample of \(space))" : "") in \(Clock.format(p.evaluationSeconds))")
         if let out = arguments.options["output"] { console.line("wrote \(out)") }
         return RASPCommandLine.Status.success
     }

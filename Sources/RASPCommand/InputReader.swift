@@ -30,7 +30,8 @@ struct InputReader {
             if case .int? = program.vocab.first, let i = Int(w), let v = tokens[String(i)] { input.append(v); continue }
             if case .real? = program.vocab.first, let r = Double(w), let v = program.vocab.first(where: { $0 == .real(r) }) { input.append(v); continue }
             let shown = program.vocab.prefix(12).map(\.description).joined(separator: ", ") + (program.vocab.count > 12 ? ", ..." : "")
-            throw BadInput(message: "token '\(w)' is not in the vocab {\(shown)}")
+            let token = w.count > 40 ? String(w.prefix(40)) + "..." : w
+            throw BadInput(message: "token '\(token)' is not in the vocab {\(shown)}")
         }
         if input.count > program.maxSeqLen {
             throw BadInput(message: "the input has \(input.count) tokens, more than max_seq_len (\(program.maxSeqLen))")
@@ -41,39 +42,45 @@ struct InputReader {
         return input
     }
 
-    /// Parses every line; a bad line is reported on stderr and skipped. `bad` says whether any was.
-    func parseAll(_ lines: [String], command: String, console: Console) -> (inputs: [[Value]], bad: Bool) {
-        var inputs: [[Value]] = []
-        var bad = false
-        for (n, line) in lines.enumerated() {
+    /// Answers every line of `stream` in order: `answer` gets each input that parses; a line that
+    /// does not gets an error on stderr and, in its place on stdout, `error: ...` (an error object with
+    /// `--json`), so outputs line up with inputs. Stops once stdout fails. False if any line was bad.
+    func answerEach(_ stream: LineStream, command: String, json: Bool, console: Console, _ answer: ([Value]) -> Void) -> Bool {
+        var good = true
+        var number = 0
+        while console.outputFailure == nil, let line = stream.next() {
+            number += 1
             do throws(BadInput) {
-                inputs.append(try parse(line))
+                answer(try parse(line, maximumBytes: stream.maximumBytes))
             } catch {
-                console.errLine("rasp \(command): error: input \(lines.count > 1 ? "line \(n + 1)" : "'\(line)'"): \(error.message)")
-                bad = true
+                console.errLine("rasp \(command): error: input line \(number): \(error.message)")
+                console.line(OutputFormat.failure(line: number, error.message, json: json))
+                good = false
             }
         }
-        return (inputs, bad)
+        return good
     }
 
-    /// The raw lines to evaluate, from `--input` or `--inputs`.
-    static func lines(_ arguments: Arguments, console: Console) throws(Arguments.UsageError) -> [String] {
+    private func parse(_ line: LineStream.Line, maximumBytes: Int) throws(BadInput) -> [Value] {
+        switch line {
+        case .text(let text): return try parse(text)
+        case .tooLong(let bytes):
+            throw BadInput(message: "the line has \(grouped(bytes)) bytes, more than the limit of \(grouped(maximumBytes))")
+        }
+    }
+
+    /// The inputs to answer, from `--input` or `--inputs FILE|-`.
+    static func stream(_ arguments: Arguments, console: Console) throws(Arguments.UsageError) -> LineStream {
         switch (arguments.options["input"], arguments.options["inputs"]) {
         case (let one?, nil):
-            return [one]
+            return LineStream.single(one)
+        case (nil, "-"):
+            return LineStream { console.stdin(upTo: $0) }
         case (nil, let path?):
-            let text: String
-            if path == "-" {
-                text = console.stdin()
-            } else {
-                guard let t = FileSystem.readText(console.resolve(path)) else {
-                    throw Arguments.UsageError(message: "cannot read inputs file '\(path)'")
-                }
-                text = t
+            guard let stream = LineStream.file(console.resolve(path)) else {
+                throw Arguments.UsageError.cannotRead("\(path): error: cannot read the inputs file")
             }
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if lines.last == "" { lines.removeLast() }
-            return lines
+            return stream
         case (nil, nil):
             throw Arguments.UsageError(message: "give an input with --input \"a b c\" or a file of inputs with --inputs FILE (- for stdin)")
         default:
@@ -94,5 +101,10 @@ enum OutputFormat {
 
     static func json(input: [Value], error: String) -> String {
         JSON.object(["input": .array(input.map(JSON.init)), "error": .string(error)]).compact()
+    }
+
+    /// The stdout line standing for input line `line`, which could not be read.
+    static func failure(line: Int, _ message: String, json: Bool) -> String {
+        json ? JSON.object(["line": .int(line), "error": .string(message)]).compact() : "error: \(message)"
     }
 }

@@ -16,7 +16,7 @@ enum PruneCommand {
     }
 
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: options, flags: MethodOptions.flagNames.union(["quiet", "repair"]))
+        let arguments = try Arguments(args, options: options, flags: MethodOptions.flagNames.union(["quiet", "repair", "json"]))
         let path = try arguments.programPath("prune")
         let methodID = try arguments.choice("method", default: "edge-pruning", among: Methods.ids)
         let methodSettings = try MethodOptions.settings(arguments)
@@ -36,7 +36,12 @@ enum PruneCommand {
         let circuit = Circuit.recovered(program: p.program.name, graph: task.graph, scores: result.scores, kept: run.circuit,
                                         method: methodID, ablation: ablation.rawValue, seed: Int(seed), variant: variantOptions.variant.rawValue,
                                         variantSeed: Int(variantOptions.seed), repaired: repair)
-        guard console.emit(circuit.text, to: arguments.options["output"], command: "prune") else { return RASPCommandLine.Status.failure }
+        if arguments.has("json") {
+            if let out = arguments.options["output"], !console.write(circuit.text, to: out, command: "prune") { return RASPCommandLine.Status.failure }
+            console.out(run.json(circuit: circuit).pretty())
+        } else {
+            guard console.emit(circuit.text, to: arguments.options["output"], command: "prune") else { return RASPCommandLine.Status.failure }
+        }
         if !quiet { console.errLine(run.summary(inputs: task.sequenceCount)) }
         return RASPCommandLine.Status.success
     }
@@ -56,6 +61,21 @@ struct RecoveredRun {
 
     /// The circuit reported: the repaired one when repair ran, else the method's own.
     var circuit: [Bool] { repair?.circuit ?? result.circuit }
+
+    /// `rasp prune --json`: the circuit file's object and what the summary line says.
+    func json(circuit: Circuit) -> JSON {
+        let f = ownFaithfulness
+        var o: [String: JSON] = [
+            "circuit": circuit.json, "method": .string(result.method), "edges_kept": .int(result.edgesKept),
+            "graph_edges": .int(result.circuit.count), "faithful": .bool(f.isFaithful), "inputs": .int(f.sequences),
+            "inputs_reproduced": .int(f.sequencesCorrect), "seconds": .number(result.seconds, isInteger: false),
+            "model_runs": .int(result.modelRuns),
+        ]
+        if let r = repair {
+            o["repair"] = .object(["added": .int(r.added), "removed": .int(r.removed), "edges_kept": .int(r.circuit.filter { $0 }.count)])
+        }
+        return .object(o)
+    }
 
     func summary(inputs: Int) -> String {
         let f = ownFaithfulness, graphEdges = result.circuit.count

@@ -27,7 +27,7 @@ public enum RASPCommandLine {
         ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--golden G.json] [--ablation A] [--variant V] [--variant-seed N] [--seed N] [--json]"),
         ("check", "the whole pipeline over programs: rasp check [PATH...] [--variants compiled,noisy] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--golden-dir DIR] [--record-recovery] [method options of prune]"),
         ("compare", "every method on every program: rasp compare [PATH...] [--methods M,...] [--variants V,...] [--seeds 0-4] [--ablation zero,resample] [--runs] [--json] [--csv FILE] [method options of prune]"),
-        ("bench", "measure parse, compile, forward and pruning speed: rasp bench [PATH...]"),
+        ("bench", "measure parse, compile, forward and pruning speed: rasp bench [PATH...] [--memory] [--json]"),
     ]
 
     public static var usage: String {
@@ -38,13 +38,22 @@ public enum RASPCommandLine {
     }
 
     public static func execute(_ args: [String], console: Console) -> Int32 {
+        let status = dispatch(args, console: console)
+        if let reason = console.outputFailure {
+            console.errLine("rasp \(args.first ?? ""): error: cannot write to standard output: \(reason)")
+            return Status.failure
+        }
+        return status
+    }
+
+    static func dispatch(_ args: [String], console: Console) -> Int32 {
         guard let command = args.first else {
             console.err(usage)
             return Status.usage
         }
         let rest = Array(args.dropFirst())
         if let entry = commands.first(where: { $0.name == command }), rest.contains("--help") || rest.contains("-h") {
-            console.line("rasp \(entry.name): \(entry.summary)")
+            console.out(CommandHelp.text(entry.name, summary: entry.summary))
             return Status.success
         }
         do throws(Arguments.UsageError) {
@@ -71,6 +80,9 @@ public enum RASPCommandLine {
                 console.err(usage)
                 return Status.usage
             }
+        } catch where error.isMissingFile {
+            console.errLine(error.message)
+            return Status.failure
         } catch {
             console.errLine("rasp \(command): error: \(error.message)")
             console.errLine("usage: " + (commands.first { $0.name == command }?.summary ?? "rasp --help"))
@@ -82,7 +94,7 @@ public enum RASPCommandLine {
     static func loadProgram(_ path: String, console: Console) -> Program? {
         switch readSourceFile(console.resolve(path)) {
         case .failure:
-            console.errLine("\(path): error: cannot read file")
+            console.errLine("\(path): error: " + (FileSystem.exists(console.resolve(path)) ? "cannot read the file" : "no such file"))
             return nil
         case .success(let source):
             let named = source.renamed(path)  // the bytes as read, so a bad byte is reported

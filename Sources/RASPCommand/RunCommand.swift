@@ -10,18 +10,17 @@ enum RunCommand {
         let variantOptions = try VariantOptions(arguments)
         let path = try arguments.programPath("run")
         guard let program = RASPCommandLine.loadProgram(path, console: console) else { return RASPCommandLine.Status.failure }
-        let lines = try InputReader.lines(arguments, console: console)
+        let stream = try InputReader.stream(arguments, console: console)
         guard let p = Pipeline.compile(program, console: console), let variant = p.variant(variantOptions, console: console) else {
             return RASPCommandLine.Status.failure
         }
-        let (inputs, bad) = InputReader(program: program).parseAll(lines, command: "run", console: console)
-        let outputs = p.compiled.run(inputs, on: EdgeMaskedModel(model: variant.model))
-        let json = arguments.has("json")
-        for (input, output) in zip(inputs, outputs) {
+        let model = EdgeMaskedModel(model: variant.model), json = arguments.has("json")
+        let readable = InputReader(program: program).answerEach(stream, command: "run", json: json, console: console) { input in
+            let output = p.compiled.run([input], on: model)[0]
             let shown = p.compiled.outputIsNumerical ? output.map(RunCommand.rounded) : output
             console.line(json ? OutputFormat.json(input: input, output: shown) : OutputFormat.line(shown))
         }
-        return bad ? RASPCommandLine.Status.usage : RASPCommandLine.Status.success
+        return readable ? RASPCommandLine.Status.success : RASPCommandLine.Status.usage
     }
 
     /// Numerical outputs are printed to 6 significant digits: the model computes them to about 1e-9.

@@ -18,15 +18,53 @@ public enum FileSystem {
         readBytes(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    @discardableResult
-    public static func write(_ text: String, to path: String) -> Bool {
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    /// Why a file could not be written: the path as given and the system's reason.
+    public struct WriteError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot write '\(path)': \(reason)" }
     }
 
-    @discardableResult
-    public static func write(bytes: [UInt8], to path: String) -> Bool {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    public static func write(_ text: String, to path: String) throws(WriteError) {
+        try write(bytes: Array(text.utf8), to: path)
     }
+
+    /// Writes `bytes` to `path`, creating its directory when missing; every failure (a missing
+    /// permission, a full disk, a short write, a failing close) is reported, never ignored.
+    public static func write(bytes: [UInt8], to path: String) throws(WriteError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !isDirectory(directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw WriteError(path: path, reason: "cannot create its directory '\(directory)'" + (exists(directory) ? ": a file is in the way" : ""))
+            }
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw WriteError(path: path, reason: systemReason()) }
+        let written = writeAll(fd, bytes)
+        let writeReason = written ? nil : systemReason()
+        let closed = close(fd) == 0
+        if let writeReason { throw WriteError(path: path, reason: writeReason) }
+        if !closed { throw WriteError(path: path, reason: systemReason()) }
+    }
+
+    /// Writes every byte to a file descriptor, retrying short writes and interruptions; false on error.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    /// The system's message for the current `errno` ("No space left on device").
+    public static func systemReason() -> String { String(cString: strerror(errno)) }
 
     public static func isDirectory(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false

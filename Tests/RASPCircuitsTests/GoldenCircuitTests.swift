@@ -22,7 +22,7 @@ import RASPTestSupport
         let derived = try GoldenCircuitTests.derive(name)
         let path = "\(Repository.golden)/\(name).json"
         if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-            FileSystem.write(derived.text, to: path)
+            try FileSystem.write(derived.text, to: path)
             Issue.record("recorded \(path); run again without RECORD_GOLDEN")
             return
         }

@@ -92,7 +92,7 @@ import RASPTestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.copyItem(atPath: Repository.program("hist"), toPath: dir + "/programs/hist.rasp")
         let golden = try #require(FileSystem.readText(Repository.golden + "/hist.json"))
-        FileSystem.write(golden.replacingOccurrences(of: "\"required\"", with: "\"optional\""), to: dir + "/golden/hist.json")
+        try FileSystem.write(golden.replacingOccurrences(of: "\"required\"", with: "\"optional\""), to: dir + "/golden/hist.json")
         let check = rasp("check", dir + "/programs/hist.rasp", "--junit", dir + "/report.xml")
         #expect(check.status == 1)
         #expect(check.stderr.contains("~ a0.h0 -> m0 optional [hist] => a0.h0 -> m0 required [hist]"))

@@ -121,7 +121,7 @@ struct NotTextCase: CustomTestStringConvertible, Sendable {
     @Test func aFileReadFromDiskKeepsItsBytesWhenRenamed() throws {
         let path = NSTemporaryDirectory() + "rasp-\(UUID().uuidString).rasp"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        FileSystem.write(bytes: [0xEF, 0xBB, 0xBF] + Array("vocab {\"a\"};\r\nmax_seq_len 3;\r\nx = tokens; # \u{00E9}".utf8) + [0xE9], to: path)
+        try FileSystem.write(bytes: [0xEF, 0xBB, 0xBF] + Array("vocab {\"a\"};\r\nmax_seq_len 3;\r\nx = tokens; # \u{00E9}".utf8) + [0xE9], to: path)
         let source = try readSourceFile(path).get().renamed("shown.rasp")
         #expect(source.path == "shown.rasp")
         do {
