@@ -47,6 +47,8 @@ public struct Circuit: Sendable, Equatable {
     public var variant: String?
     public var variantSeed: Int?
     public var repaired: Bool?
+    /// The file had one `input` node for `tok` and `pos` (EAP-IG, MIB): it is judged at that granularity.
+    public var mergedInput = false
 
     public init(program: String, graph: ComputeGraph, edges: [Edge], method: String? = nil, ablation: String? = nil, seed: Int? = nil) {
         self.program = program

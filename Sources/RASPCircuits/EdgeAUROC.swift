@@ -14,6 +14,7 @@ public enum EdgeAUROC {
         for e in graph.edges.indices {
             let (from, to) = graph.edgeName(e)
             let key = "\(from) -> \(to)"
+            if circuit.mergedInput, from == "pos" { continue }  // the same edge as tok's at this granularity
             let score = scores[key] ?? -Double.infinity
             if required.contains(key) { positives.append(score) } else if !inGolden.contains(key) { negatives.append(score) }
         }

@@ -22,6 +22,8 @@ public struct Verdict: Sendable {
     public var auroc: Double?
     /// When a golden file was given: how it differs from the circuit the compiler derives.
     public var goldenDrift: CircuitDiff?
+    /// The circuit was judged with `tok` and `pos` as one `input` node (its file's granularity).
+    public var mergedInput = false
 
     /// Circuit edges inside the golden circuit, over circuit edges.
     public var precision: Double { circuitEdges == 0 ? 1 : Double(circuitEdges - extra.count) / Double(circuitEdges) }
@@ -72,6 +74,7 @@ public enum Verifier {
     /// ones judged). `unidentifiable` may be passed when already computed for this golden circuit and task.
     public static func verify(circuit: Circuit, golden: Circuit, task: CircuitTask, unidentifiable known: [String]? = nil,
                               derivedGolden: Circuit? = nil) -> Verdict {
+        let golden = circuit.mergedInput ? golden.mergingInput(graph: task.graph) : golden
         let required = golden.edges(of: .required)
         let unidentifiable = known ?? unidentifiableEdges(golden: golden, task: task)
         let kept = circuit.edgeKeys
@@ -85,8 +88,10 @@ public enum Verifier {
         var drift: CircuitDiff? = nil
         if let derivedGolden { drift = CircuitDiff(old: derivedGolden, new: golden) }
         let auroc = circuit.hasScores ? EdgeAUROC.of(circuit, golden: golden, unidentifiable: unidentifiableSet, graph: task.graph) : nil
-        return Verdict(program: golden.program, ablation: task.ablation, missing: missing.sorted(), extra: extra.sorted(),
-                       optionalKept: optionalKept.sorted(), unidentifiable: unidentifiable.sorted(), requiredCount: required.count,
-                       circuitEdges: circuit.kept.count, faithfulness: faithfulness, auroc: auroc, goldenDrift: drift)
+        var verdict = Verdict(program: golden.program, ablation: task.ablation, missing: missing.sorted(), extra: extra.sorted(),
+                              optionalKept: optionalKept.sorted(), unidentifiable: unidentifiable.sorted(), requiredCount: required.count,
+                              circuitEdges: circuit.kept.count, faithfulness: faithfulness, auroc: auroc, goldenDrift: drift)
+        verdict.mergedInput = circuit.mergedInput
+        return verdict
     }
 }

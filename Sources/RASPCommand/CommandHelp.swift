@@ -25,6 +25,7 @@ enum CommandHelp {
         case "compile": return variant + [("-o, --output FILE", "write the weights as safetensors (default: none)"),
                                           json("an object with layers, heads, mlp_hidden, residual_width, parameters")]
         case "circuit": return [("-o, --output FILE", "write the golden circuit to FILE, creating its directory (default: stdout)"),
+                                ("--format F", "rasp, eap-ig (tok and pos as one input node), edge-pruning or acdc (default: rasp)"),
                                 json("the circuit file (it is always JSON)")]
         case "prune": return prune
         case "verify": return verify
@@ -60,6 +61,7 @@ enum CommandHelp {
 
     static var verify: [Option] {
         [("--circuit FILE", "the circuit to judge (required)"),
+         ("--format F", "its format: rasp, eap-ig, edge-pruning or acdc (default: detected)"),
          ("--golden FILE", "the golden circuit (default: the one the compiler derives)"),
          ("--ablation A", "as in the circuit file, else zero"), ("--seed N", "seed of the resample pairs (default: 0)")] + variant
         + [json("an object with verdict, exact, missing, extra, precision, recall, faithfulness and auroc")]

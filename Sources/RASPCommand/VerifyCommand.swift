@@ -10,7 +10,14 @@ import RASPCircuits
 /// given), with the edge AUROC when the circuit has scores. Exit 0 only for an exact verdict.
 enum VerifyCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: Set(["circuit", "golden", "ablation", "seed"]).union(VariantOptions.optionNames), flags: ["json"])
+        let arguments = try Arguments(args, options: Set(["circuit", "golden", "ablation", "seed", "format"]).union(VariantOptions.optionNames),
+                                      flags: ["json"])
+        let format = try arguments.options["format"].map { name throws(Arguments.UsageError) in
+            guard let f = CircuitFormat(rawValue: name) else {
+                throw Arguments.UsageError(message: "--format must be one of \(CircuitFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+            }
+            return f
+        }
         let path = try arguments.programPath("verify")
         guard let circuitPath = arguments.options["circuit"] else {
             throw Arguments.UsageError(message: "verify needs the circuit to judge: --circuit C.json")
@@ -21,13 +28,13 @@ enum VerifyCommand {
         let seed = UInt64(try arguments.integer("seed", default: 0, range: 0...Int(Int32.max)))
         guard let p = Pipeline.compile(path, console: console) else { return RASPCommandLine.Status.failure }
         let graph = ComputeGraph(model: p.compiled.model)
-        guard let circuit = readCircuit(circuitPath, graph: graph, console: console) else { return RASPCommandLine.Status.failure }
+        guard let circuit = readCircuit(circuitPath, format: format, program: p.program.name, graph: graph, console: console) else { return RASPCommandLine.Status.failure }
         guard let (ablation, variant) = settings(arguments, circuit: circuit, circuitPath: circuitPath, program: p.program.name, console: console)
         else { return RASPCommandLine.Status.failure }
         let derived = GoldenCircuit.derive(p.compiled, evaluation: p.evaluation)
         var golden = derived
         if let g = arguments.options["golden"] {
-            guard let given = readCircuit(g, graph: graph, console: console) else { return RASPCommandLine.Status.failure }
+            guard let given = readCircuit(g, format: .rasp, program: p.program.name, graph: graph, console: console) else { return RASPCommandLine.Status.failure }
             golden = given
         }
         guard let model = p.variant(variant, console: console) else { return RASPCommandLine.Status.failure }
@@ -65,13 +72,13 @@ enum VerifyCommand {
     }
 
     /// Reads and validates a circuit file, printing a clear error (never crashing) when it is malformed.
-    static func readCircuit(_ path: String, graph: ComputeGraph, console: Console) -> Circuit? {
+    static func readCircuit(_ path: String, format: CircuitFormat?, program: String, graph: ComputeGraph, console: Console) -> Circuit? {
         guard let text = FileSystem.readText(console.resolve(path)) else {
             console.errLine("\(path): error: cannot read the circuit file")
             return nil
         }
         do throws(Circuit.FormatError) {
-            return try Circuit.parse(text, graph: graph)
+            return try Circuit.read(text, format: format, program: program, graph: graph)
         } catch {
             console.errLine("\(path): error: \(error.message)")
             return nil
@@ -86,6 +93,7 @@ enum VerifyCommand {
             s += "golden file differs from the circuit the compiler derives (- derived, + file):\n"
             s += drift.description.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         }
+        if v.mergedInput { s += "granularity: tok and pos as one input node, as in the circuit file\n" }
         s += "required edges: \(v.requiredCount)" + (v.unidentifiable.isEmpty ? "" : " (\(v.unidentifiable.count) unidentifiable under \(v.ablation.rawValue) ablation: \(list(v.unidentifiable)))") + "\n"
         s += "missing: \(list(v.missing))\n"
         s += "extra: \(list(v.extra))\n"
@@ -121,6 +129,7 @@ enum VerifyCommand {
             ]),
         ]
         if let auroc = v.auroc { o["auroc"] = .double(auroc) }
+        if v.mergedInput { o["granularity"] = .string("input") }
         if let drift = v.goldenDrift, !drift.isEmpty { o["golden_drift"] = .array(drift.description.split(separator: "\n").map { .string(String($0)) }) }
         return .object(o)
     }
