@@ -80,23 +80,6 @@ public struct Lambda: Sendable {
     }
 }
 
-/// The function of a `map`: one or more one-argument lambdas applied in order (a map of a map is fused).
-public struct MapFunction: Sendable {
-    public var steps: [Lambda]
-
-    public func callAsFunction(_ x: Value) throws(ValueError) -> Value {
-        var v = x
-        for step in steps {
-            v = try step([v])
-            if v.isNone { break }
-        }
-        return v
-    }
-
-    /// The location of the outermost lambda: where a diagnostic about this map points.
-    public var location: SourceLocation { steps.last!.location }
-}
-
 /// The predicate of a `select`, always called as `predicate(key, query)` like tracr's.
 public enum Predicate: Sendable {
     case comparison(BinaryOperator)
