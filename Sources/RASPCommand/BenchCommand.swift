@@ -6,10 +6,15 @@ import RASPCore
 import Discovery
 import RASPCircuits
 
-/// `rasp bench [PATH...]`: speed figures for the README, measured in-process (build with -c release).
+/// `rasp bench [PATH...] [--limits]`: speed figures for the README, measured in-process (build with -c
+/// release); `--limits` times only the programs at the documented limits.
 enum BenchCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: [], flags: ["json"])
+        let arguments = try Arguments(args, options: [], flags: ["json", "limits"])
+        if arguments.has("limits") {
+            limits(console: console)
+            return RASPCommandLine.Status.success
+        }
         let paths = try CheckCommand.programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
         #if DEBUG
         console.errLine("rasp bench: note: this is a debug build; figures are for `swift run -c release rasp bench`")
@@ -36,6 +41,7 @@ enum BenchCommand {
                 + (tracr.map { Clock.format($0.compileSeconds).leftPadded(17) } ?? ""))
         }
         console.line("slowest load+check \(Clock.format(slowestLoad)); slowest compile \(Clock.format(slowestCompile)), of a tracr library program \(Clock.format(slowestLibraryCompile))")
+        limits(console: console)
         evalThroughput(console: console)
         for name in ["reverse", "shuffle_dyck2"] {
             if let program = programs[name] { forwardThroughput(program, console: console) }
