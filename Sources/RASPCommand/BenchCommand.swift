@@ -6,8 +6,9 @@ import RASPCore
 import Discovery
 import RASPCircuits
 
-/// `rasp bench [PATH...] [--memory] [--json]`: speed (and with `--memory`, peak memory) figures for the
-/// README, measured in-process (build with -c release); `--json` gives the report's lines as an array.
+/// `rasp bench [PATH...] [--limits] [--memory] [--json]`: speed figures for the README, measured
+/// in-process (build with -c release); `--limits` times only the programs at the documented limits,
+/// `--memory` measures peak memory instead; `--json` gives the report's lines as an array.
 enum BenchCommand {
     #if DEBUG
     static let isDebugBuild = true
@@ -16,7 +17,7 @@ enum BenchCommand {
     #endif
 
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: [], flags: ["json", "memory"])
+        let arguments = try Arguments(args, options: [], flags: ["json", "memory", "limits"])
         if arguments.has("json") {
             var lines: [String] = []
             let capture = Console(out: { lines.append($0); return true }, err: { console.err($0) }, stdin: { _ in [] },
@@ -28,6 +29,10 @@ enum BenchCommand {
         }
         if arguments.has("memory") {
             memory(console: console)
+            return RASPCommandLine.Status.success
+        }
+        if arguments.has("limits") {
+            limits(console: console)
             return RASPCommandLine.Status.success
         }
         let paths = try CheckCommand.programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
@@ -56,6 +61,7 @@ enum BenchCommand {
                 + (tracr.map { Clock.format($0.compileSeconds).leftPadded(17) } ?? ""))
         }
         console.line("slowest load+check \(Clock.format(slowestLoad)); slowest compile \(Clock.format(slowestCompile)), of a tracr library program \(Clock.format(slowestLibraryCompile))")
+        limits(console: console)
         evalThroughput(console: console)
         for name in ["reverse", "shuffle_dyck2"] {
             if let program = programs[name] { forwardThroughput(program, console: console) }
@@ -106,7 +112,7 @@ enum BenchCommand {
     static func task(_ program: Program, _ variant: ModelVariant) -> CircuitTask? {
         guard let compiled = try? Compiler.compile(program), let evaluation = try? ProgramEvaluation.run(program),
               let model = try? compiled.variant(variant, seed: 0, evaluation: evaluation) else { return nil }
-        return ProgramTask.make(compiled, model: model.model, inputs: ProgramTask.inputs(program, evaluation: evaluation), ablation: .zero)
+        return ProgramTask.make(compiled, model: model.model, inputs: ProgramTask.inputs(compiled, evaluation: evaluation), ablation: .zero)
     }
 
     /// `rasp eval` of 10,000 inputs of `sort`, in-process (the interpreter and the output formatting).

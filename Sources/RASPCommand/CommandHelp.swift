@@ -31,7 +31,8 @@ enum CommandHelp {
         case "verify": return verify
         case "check": return check
         case "compare": return compare
-        case "bench": return [("--memory", "peak memory of prune, verify, circuit and check at max_seq_len 1,000 instead of speed"),
+        case "bench": return [("--limits", "time only the programs at the documented limits of the language"),
+                              ("--memory", "peak memory of prune, verify, circuit and check at max_seq_len 1,000 instead of speed"),
                               json("the report's lines as an array under \"lines\"")]
         default: return []
         }

@@ -54,7 +54,7 @@ struct Pipeline {
     /// The discovery task on `model` under `ablation`, over the inputs circuits are judged on; `seed`
     /// draws the sample of a program with many inputs and the resample partners.
     func task(_ model: VariantModel, ablation: Ablation.Kind, seed: UInt64 = 0) -> CircuitTask {
-        ProgramTask.make(compiled, model: model.model, inputs: ProgramTask.inputs(program, evaluation: evaluation, seed: seed),
+        ProgramTask.make(compiled, model: model.model, inputs: ProgramTask.inputs(compiled, evaluation: evaluation, seed: seed),
                          ablation: ablation, seed: seed)
     }
 }

@@ -14,11 +14,19 @@ public struct HeadSelector: Sendable {
 
     func selects(key: Value, query: Value) throws(ValueError) -> Bool {
         if key.isNone || query.isNone { return false }
-        func component(_ v: Value, _ c: Int?) -> Value {
-            if let c, case .tuple(let items) = v { return items[c] }
-            return v
-        }
         return try formula.selects(keys: { component(key, keyComponent[$0]) }, queries: { component(query, queryComponent[$0]) })
+    }
+
+    /// The selector on every pair of query and key values (a none key or query, or a none component,
+    /// is never selected, as in `selects`).
+    func evaluator(queries: [Value], keys: [Value]) -> SelectorEvaluator {
+        SelectorEvaluator(formula, queryCount: queries.count, keyCount: keys.count,
+                          query: { component(queries[$1], queryComponent[$0]) }, key: { component(keys[$1], keyComponent[$0]) })
+    }
+
+    private func component(_ v: Value, _ c: Int?) -> Value {
+        if let c, case .tuple(let items) = v { return items[c] }
+        return v
     }
 }
 

@@ -23,13 +23,15 @@ struct Constructions {
         let qValues = values(s.queries), kValues = values(s.keys)
         let q = dims(s.queries) + [layout.one], k = dims(s.keys) + [layout.bos]
         var w = Matrix(rows: q.count, columns: k.count)
-        for (i, qv) in qValues.enumerated() {
-            for (j, kv) in kValues.enumerated() {
-                do throws(ValueError) {
-                    if try s.selects(key: kv, query: qv) { w[i, j] = coldness }
-                } catch {
-                    throw CompileError("the selector fails on key \(kv.quotedDescription) and query \(qv.quotedDescription): \(error.message)", at: s.formula.location)
+        var evaluator = s.evaluator(queries: qValues, keys: kValues)
+        var row = [Int32](repeating: 0, count: kValues.count)
+        for i in qValues.indices {
+            evaluator.row(i, count: kValues.count, into: &row)
+            for (j, code) in row.enumerated() where code != 0 {
+                guard code == 1 else {
+                    throw CompileError("the selector fails on key \(kValues[j].quotedDescription) and query \(qValues[i].quotedDescription): \(evaluator.errors[Int(code) - 2].message)", at: s.formula.location)
                 }
+                w[i, j] = coldness
             }
         }
         w[qValues.count, kValues.count] = coldness * bosWeight
@@ -39,12 +41,14 @@ struct Constructions {
     /// Whether the selector selects every key (or none) for every query: its head's query and key read
     /// only constant information.
     func isConstant(_ s: HeadSelector) -> Bool {
-        var seen = Set<Bool>()
-        for qv in values(s.queries) {
-            for kv in values(s.keys) {
-                if let b = try? s.selects(key: kv, query: qv) { seen.insert(b) }
-                if seen.count > 1 { return false }
-            }
+        let qValues = values(s.queries), kValues = values(s.keys)
+        var evaluator = s.evaluator(queries: qValues, keys: kValues)
+        var row = [Int32](repeating: 0, count: kValues.count)
+        var seen = Set<Int32>()
+        for i in qValues.indices {
+            evaluator.row(i, count: kValues.count, into: &row)
+            for code in row where code < 2 { seen.insert(code) }
+            if seen.count > 1 { return false }
         }
         return true
     }

@@ -84,38 +84,6 @@ public struct DiagnosticPrinter: Sendable {
     }
 }
 
-/// Suggests the closest of `candidates` to a misspelt `name`, if one is close enough.
-public func closestName(to name: String, among candidates: [String]) -> String? {
-    var best: (String, Int)? = nil
-    let limit = max(1, name.count / 3)
-    for candidate in candidates.sorted() where candidate != name {
-        let d = editDistance(name, candidate)
-        if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
-    }
-    return best?.0
-}
-
-/// Levenshtein distance with transpositions counted as one edit (optimal string alignment).
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var prev2 = [Int](repeating: 0, count: y.count + 1)
-    var prev = Array(0...y.count)
-    var cur = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        cur[0] = i
-        for j in 1...y.count {
-            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { v = min(v, prev2[j - 2] + 1) }
-            cur[j] = v
-        }
-        (prev2, prev, cur) = (prev, cur, prev2)
-    }
-    return prev[y.count]
-}
-
 /// A count with its noun, singular for exactly one: `counted(1, "head")` is "1 head", `counted(3, "head")`
 /// "3 heads", `counted(2, "s-op")` "2 s-ops".
 public func counted(_ n: Int, _ singular: String, plural: String? = nil) -> String {

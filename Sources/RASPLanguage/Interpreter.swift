@@ -8,6 +8,8 @@ public struct Interpreter: Sendable {
     private let needed: [Bool]
     /// The formula of every selector an aggregate or selector width reads.
     private let formulas: [Int: SelectorFormula]
+    /// Its leaf classes' predicates on their value sets, within `SelectorTable.programBudget` cells.
+    private let tables: [Int: [SelectorTable?]]
 
     public struct Failure: Error, Sendable, Equatable {
         public var message: String
@@ -17,9 +19,19 @@ public struct Interpreter: Sendable {
     public init(program: Program) {
         self.program = program
         self.needed = program.isLive
-        var f: [Int: SelectorFormula] = [:]
-        for node in program.nodes { if let s = node.selector { f[s] = SelectorFormula(program: program, selector: s) } }
+        var f: [Int: SelectorFormula] = [:], t: [Int: [SelectorTable?]] = [:]
+        var budget = SelectorTable.programBudget
+        for (id, node) in program.nodes.enumerated() where program.isLive[id] {
+            guard let s = node.selector, f[s] == nil else { continue }
+            let formula = SelectorFormula(program: program, selector: s)
+            f[s] = formula
+            if program.valueSets.count == program.nodes.count {
+                t[s] = formula.tables(keys: { program.valueSets[formula.leaves[$0].keys].values },
+                                      queries: { program.valueSets[formula.leaves[$0].queries].values }, budget: &budget)
+            }
+        }
         self.formulas = f
+        self.tables = t
     }
 
     /// The output sequence for `input` (tokens of the vocab, without BOS).
@@ -73,10 +85,12 @@ public struct Interpreter: Sendable {
                 values[id] = out
             case .selectorWidth(let s):
                 let matrix = try selectorMatrix(s, values, n, &selectorCache)
-                values[id] = (0..<n).map { q in
-                    var w = 0
-                    for k in 0..<n where matrix[q * n + k] { w += 1 }
-                    return .int(w)
+                values[id] = matrix.withUnsafeBufferPointer { m in
+                    (0..<n).map { q in
+                        var w = 0
+                        for k in 0..<n where m[q * n + k] { w += 1 }
+                        return .int(w)
+                    }
                 }
             case .aggregate(let s, let x, let d):
                 let matrix = try selectorMatrix(s, values, n, &selectorCache)
@@ -123,18 +137,25 @@ public struct Interpreter: Sendable {
         return out
     }
 
-    /// The selector as an n-by-n matrix, row = query position, column = key position.
+    /// The selector as an n-by-n matrix, row = query position, column = key position. A failing
+    /// predicate is reported at the first failing cell in row order, as a cell-by-cell loop would.
     private func selectorMatrix(_ s: Int, _ values: [[Value]], _ n: Int, _ cache: inout [Int: [Bool]]) throws(Failure) -> [Bool] {
         if let m = cache[s] { return m }
         let formula = formulas[s] ?? SelectorFormula(program: program, selector: s)
+        var evaluator = SelectorEvaluator(formula, queryCount: n, keyCount: n, tables: tables[s] ?? [],
+                                          query: { values[formula.leaves[$0].queries][$1] },
+                                          key: { values[formula.leaves[$0].keys][$1] })
         var m = [Bool](repeating: false, count: n * n)
+        var row = [Int32](repeating: 0, count: n)
         for i in 0..<n {
-            for j in 0..<(program.causal ? i + 1 : n) {
-                do throws(ValueError) {
-                    m[i * n + j] = try formula.selects(keys: { values[formula.leaves[$0].keys][j] },
-                                                       queries: { values[formula.leaves[$0].queries][i] })
-                } catch {
-                    throw Failure(message: "the selector fails on key position \(j) and query position \(i): \(error.message)", location: formula.location)
+            let count = program.causal ? i + 1 : n
+            evaluator.row(i, count: count, into: &row)
+            if let j = row[0..<count].firstIndex(where: { $0 >= 2 }) {
+                throw Failure(message: "the selector fails on key position \(j) and query position \(i): \(evaluator.errors[Int(row[j]) - 2].message)", location: formula.location)
+            }
+            row.withUnsafeBufferPointer { r in
+                m.withUnsafeMutableBufferPointer { out in
+                    for j in 0..<count { out[i * n + j] = r[j] == 1 }
                 }
             }
         }

@@ -80,33 +80,6 @@ public struct Lambda: Sendable {
     }
 }
 
-/// The function of a `map`: one or more one-argument lambdas applied in order (a map of a map is fused).
-public struct MapFunction: Sendable {
-    public var steps: [Lambda]
-
-    public func callAsFunction(_ x: Value) throws(ValueError) -> Value {
-        var v = x
-        for step in steps {
-            v = try step([v])
-            if v.isNone { break }
-        }
-        return v
-    }
-
-    /// The index of the step that fails or first returns none on `x`, if any.
-    public func failingStep(_ x: Value) -> Int? {
-        var v = x
-        for (i, step) in steps.enumerated() {
-            guard let y = try? step([v]), !y.isNone else { return i }
-            v = y
-        }
-        return nil
-    }
-
-    /// The location of the outermost lambda: where a diagnostic about this map points.
-    public var location: SourceLocation { steps.last!.location }
-}
-
 /// The predicate of a `select`, always called as `predicate(key, query)` like tracr's.
 public enum Predicate: Sendable {
     case comparison(BinaryOperator)

@@ -197,10 +197,14 @@ extension Lowering {
 
     // MARK: Element-wise functions
 
-    /// `map`, fusing a map of a map into one map (tracr's `Map(simplify=True)`).
+    /// `map`, fusing a map of a map into one map (tracr's `Map(simplify=True)`), of at most
+    /// `Limits.maximumFusedMaps` lambdas.
     mutating func makeMap(_ f: Lambda, input: Int, at location: SourceLocation, prefix: String) -> Int {
         if case .map(let g, let inner) = nodes[input].operation {
-            return addNode(.map(MapFunction(steps: g.steps + [f]), input: inner), kind: "map", at: location, prefix: prefix)
+            if g.count < Limits.maximumFusedMaps {
+                return addNode(.map(g.appending(f), input: inner), kind: "map", at: location, prefix: prefix)
+            }
+            error("this map of a map would fuse \(g.count + 1) maps into one (a map of a map is one map); the limit is \(Limits.maximumFusedMaps)", at: location)
         }
         return addNode(.map(MapFunction(steps: [f]), input: input), kind: "map", at: location, prefix: prefix)
     }
@@ -295,7 +299,7 @@ extension Lowering {
                 error("a lambda body can use only its parameters and constants, but '\(name)' is an s-op", at: e.location)
                 return nil
             }
-            if let suggestion = closestName(to: name, among: parameters + Array(scope.names.keys)) {
+            if let suggestion = suggest(name, among: { parameters + Array(scope.names.keys) }) {
                 error("unknown name '\(name)' in lambda; did you mean '\(suggestion)'?", at: e.location)
             } else {
                 error("unknown name '\(name)' in lambda", at: e.location)

@@ -37,6 +37,8 @@ struct Lowering {
     static let functionNames = ["select", "aggregate", "selector_width", "map", "zipmap", "shift", "numerical", "categorical"]
     /// Macro expansion depth limit (macros calling macros).
     static let maximumExpansionDepth = 64
+    /// Unknown names per program that get a "did you mean" suggestion.
+    static let maximumSuggestions = 50
 
     var nodes: [SOpNode] = []
     var selectors: [SelectorNode] = []
@@ -48,6 +50,7 @@ struct Lowering {
     var unnamedCounters: [String: Int] = [:]
     var lengthNode: Int? = nil
     var lastAssigned: Int? = nil
+    var suggestionsLeft = Lowering.maximumSuggestions
 
     init() {
         nodes.append(SOpNode(label: "tokens", encoding: .categorical, operation: .tokens, location: .unknown))
@@ -79,20 +82,36 @@ struct Lowering {
         macros[m.name] = m
     }
 
+    /// Lowers `name = value;` at the top level. The scope is read in place, not copied: a copy of
+    /// `globals` alive while binding the name would copy its dictionary, once per statement.
+    mutating func lowerGlobalAssignment(name: String, encoding: Encoding?, value: Expr, location: SourceLocation) {
+        if let term = lowerBinding(name: name, encoding: encoding, value: value, location: location, scope: globals) {
+            globals.names[name] = (term, location)
+        }
+    }
+
     /// Lowers `name = value;` in `scope`. A binding that fails still binds its name, to `.invalid`, so
     /// later uses of the name are not reported again as unknown.
     mutating func lowerAssignment(name: String, encoding: Encoding?, value: Expr, location: SourceLocation, scope: inout Scope) {
+        if let term = lowerBinding(name: name, encoding: encoding, value: value, location: location, scope: scope) {
+            scope.names[name] = (term, location)
+        }
+    }
+
+    /// Lowers the value of `name = value;` in `scope`: the term to bind (`.invalid` when the value
+    /// failed), or nil when the name itself cannot be bound (a diagnostic says why).
+    private mutating func lowerBinding(name: String, encoding: Encoding?, value: Expr, location: SourceLocation, scope: Scope) -> Term? {
         if Lowering.primitiveNames.contains(name) || Lowering.functionNames.contains(name) || Builtin(rawValue: name) != nil {
             error("'\(name)' is a builtin and cannot be rebound", at: location)
-            return
+            return nil
         }
         if let bound = scope.names[name] {
             error("'\(name)' is already bound; names cannot be rebound", at: location, notes: [.note("first bound here", at: bound.location)])
-            return
+            return nil
         }
         if scope.isTopLevel, macros[name] != nil {
             error("'\(name)' is already the name of a macro", at: location)
-            return
+            return nil
         }
         let firstNew = nodes.count
         var term = lower(value, in: scope)
@@ -100,21 +119,21 @@ struct Lowering {
         switch term {
         case .sop(let id):
             if id >= firstNew, !nodes[id].isPrimitive, id != lengthNode { nodes[id].label = scope.prefix + name }
-            scope.names[name] = (term, location)
             if scope.isTopLevel { lastAssigned = id }
+            return term
         case .selector:
-            scope.names[name] = (term, location)
+            return term
         case .constant(let v):
             error("'\(name)' would be bound to the constant \(v.quotedDescription); only s-ops and selectors can be bound", at: value.location)
-            scope.names[name] = (.invalid, location)
+            return .invalid
         case .lambda:
             error("'\(name)' would be bound to a lambda; a lambda can only be an argument of map, zipmap or select", at: value.location)
-            scope.names[name] = (.invalid, location)
+            return .invalid
         case .predicate:
             error("a comparison operator alone is not a value; use it as select's predicate", at: value.location)
-            scope.names[name] = (.invalid, location)
+            return .invalid
         case .invalid:
-            scope.names[name] = (.invalid, location)
+            return .invalid
         }
     }
 
@@ -170,14 +189,25 @@ struct Lowering {
     }
 
     mutating func unknownName(_ name: String, at location: SourceLocation, in scope: Scope, callable: Bool = false) {
-        var candidates = Array(scope.names.keys) + Array(globals.names.keys) + Lowering.primitiveNames
-        if callable { candidates = Array(macros.keys) + Lowering.functionNames + Builtin.allCases.map(\.rawValue) }
-        else { candidates += Array(macros.keys) }
-        if let suggestion = closestName(to: name, among: Array(Set(candidates))) {
+        let macros = self.macros, globals = self.globals
+        let suggestion = suggest(name) {
+            if callable { return Array(macros.keys) + Lowering.functionNames + Builtin.allCases.map(\.rawValue) }
+            return Array(scope.names.keys) + Array(globals.names.keys) + Lowering.primitiveNames + Array(macros.keys)
+        }
+        if let suggestion {
             error("unknown name '\(name)'; did you mean '\(suggestion)'?", at: location)
         } else {
             error("unknown name '\(name)'", at: location)
         }
+    }
+
+    /// The closest of `candidates()` to an unknown `name`, while the program has had fewer than
+    /// `maximumSuggestions` unknown names: each search reads every name in scope, so a program full of
+    /// unknown names would cost (unknown names) x (names).
+    mutating func suggest(_ name: String, among candidates: () -> [String]) -> String? {
+        guard suggestionsLeft > 0 else { return nil }
+        suggestionsLeft -= 1
+        return closestName(to: name, among: candidates())
     }
 
     /// `length`, built once per program as tracr's `make_length`: selector_width(select(tokens, tokens, true)).

@@ -40,9 +40,7 @@ public struct Program: Sendable {
             case .define(let m):
                 lowering.lowerDefinition(m)
             case .assign(let name, let encoding, let value, let location):
-                var scope = lowering.globals
-                lowering.lowerAssignment(name: name, encoding: encoding, value: value, location: location, scope: &scope)
-                lowering.globals = scope
+                lowering.lowerGlobalAssignment(name: name, encoding: encoding, value: value, location: location)
             default:
                 break
             }
@@ -62,6 +60,7 @@ public struct Program: Sendable {
         diagnostics += checker.diagnostics
         if diagnostics.isEmpty {
             program.valueSets = checker.valueSets
+            program.attach(checker.mapTables)
             program.examples = declarations.checkExamples(program, into: &diagnostics)
         }
         guard diagnostics.isEmpty else { throw Failure(diagnostics: Program.sorted(diagnostics), source: source) }
@@ -83,6 +82,15 @@ public struct Program: Sendable {
         return diagnostics.enumerated().sorted { a, b in
             a.element.location == b.element.location ? a.offset < b.offset : a.element.location < b.element.location
         }.map(\.element).filter { seen.insert($0).inserted }
+    }
+
+    /// Gives the fused maps their lookup tables (`MapFunction.table`).
+    private mutating func attach(_ tables: [Int: MapTable]) {
+        for (id, table) in tables {
+            guard case .map(var f, let x) = nodes[id].operation else { continue }
+            f.table = table
+            nodes[id].operation = .map(f, input: x)
+        }
     }
 
     /// Nodes the output depends on. Inputs, selectors and their keys and queries all have lower ids

@@ -34,6 +34,8 @@ public struct SelectorFormula: Sendable {
     public var leaves: [Leaf]
     public var formula: Formula
     public var location: SourceLocation
+    /// The formula prepared for `SelectorEvaluator`: leaf classes, a postfix program, a truth table.
+    let plan: Plan
 
     /// Builds the formula of selector `s` of a program.
     public init(program: Program, selector s: Int) {
@@ -51,6 +53,7 @@ public struct SelectorFormula: Sendable {
         formula = build(s)
         self.leaves = leaves
         location = program.selectors[s].location
+        plan = Plan(formula: formula, leaves: leaves)
     }
 
     /// Whether the selector is a single `select` (possibly negated): no tuples are needed to compile it.

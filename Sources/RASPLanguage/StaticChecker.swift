@@ -8,6 +8,11 @@ struct StaticChecker {
     private var failed: [Bool] = []
     /// Lambdas whose failure was reported: one diagnostic per lambda, however many s-ops use it.
     private var reportedFunctions: Set<SourceLocation> = []
+    /// Lookup tables of the live fused maps (by node), for `MapFunction.table`.
+    var mapTables: [Int: MapTable] = [:]
+    /// The results of maps that fused maps extend, by chain (`MapFunction.identity`), while needed.
+    private var fusedResults: [ObjectIdentifier: [Value]] = [:]
+    private var fusedReaders: [ObjectIdentifier: Int] = [:]
 
     init(program: Program) { self.program = program }
 
@@ -20,6 +25,7 @@ struct StaticChecker {
 
     mutating func run() {
         failed = [Bool](repeating: false, count: program.nodes.count)
+        countFusedReaders()
         checkSelectors()
         for id in program.nodes.indices {
             let set = infer(id)
@@ -44,10 +50,11 @@ struct StaticChecker {
         case .selectorWidth:
             result = ValueSet((0...program.maxSeqLen).map { Value.int($0) })
         case .map(let f, let x):
+            let prefix = fusedPrefix(f)
             var out: [Value] = []
-            for v in valueSets[x].values {
+            for (i, v) in valueSets[x].values.enumerated() {
                 do throws(ValueError) {
-                    let y = try f(v)
+                    let y = try prefix != nil ? f.lastStep([prefix![i]]) : f(v)
                     if y.isNone {
                         reportMap(f, on: v, "the function of \(name(id)) returns none for the value \(v.quotedDescription); a map must return a value")
                         return nil
@@ -58,6 +65,7 @@ struct StaticChecker {
                     return nil
                 }
             }
+            keepResults(id, f, x, out)
             result = ValueSet(out)
         case .sequenceMap(let f, let a, let b):
             let xs = valueSets[a].values, ys = valueSets[b].values
@@ -117,7 +125,7 @@ struct StaticChecker {
     /// A map's failure on `v`. When an earlier step fails, the map this one fused (`map(g, map(f, x))`
     /// is one map of both) has the same input and reports it, so this one stays quiet.
     private mutating func reportMap(_ f: MapFunction, on v: Value, _ message: String) {
-        guard f.failingStep(v) == f.steps.count - 1 else { return }
+        guard f.failingStep(v) == f.count - 1 else { return }
         reportOnce(message, at: f.location)
     }
 
@@ -167,6 +175,30 @@ struct StaticChecker {
             if out.count > Limits.maximumValueSetSize { return tooLarge(id) }
         }
         return ValueSet(out)
+    }
+
+    // MARK: Fused maps
+
+    /// Counts, for every map's chain of lambdas, the fused maps that extend it by one lambda.
+    private mutating func countFusedReaders() {
+        for node in program.nodes {
+            if case .map(let f, _) = node.operation, let p = f.prefixIdentity { fusedReaders[p, default: 0] += 1 }
+        }
+    }
+
+    /// The results of a fused map's inner map on the input's values (the inner map's outputs, which
+    /// are never `none`: that is an error), when they were inferred; released after their last reader.
+    private mutating func fusedPrefix(_ f: MapFunction) -> [Value]? {
+        guard let p = f.prefixIdentity, let results = fusedResults[p] else { return nil }
+        fusedReaders[p, default: 1] -= 1
+        if fusedReaders[p] == 0 { fusedResults[p] = nil }
+        return results
+    }
+
+    /// Keeps a map's results for the maps fused onto it, and as the lookup table of a live fused map.
+    private mutating func keepResults(_ id: Int, _ f: MapFunction, _ x: Int, _ out: [Value]) {
+        if fusedReaders[f.identity, default: 0] > 0 { fusedResults[f.identity] = out }
+        if f.count > 1, program.isLive[id] { mapTables[id] = MapTable(inputs: valueSets[x].values, outputs: out) }
     }
 
     // MARK: Selectors

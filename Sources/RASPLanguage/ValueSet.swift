@@ -26,4 +26,6 @@ public enum Limits {
     /// Most function evaluations spent on one value set (a product of two large sets, a mean's sums).
     public static let maximumEvaluations = 2_000_000
     public static let maximumSeqLen = 1_000
+    /// Most lambdas one map may fuse (a chain of maps of maps).
+    public static let maximumFusedMaps = 10_000
 }
