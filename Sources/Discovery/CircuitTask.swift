@@ -66,10 +66,9 @@ public final class CircuitTask: @unchecked Sendable {
         self.ablation = ablation
         readout = model.readout
         outputWidth = model.outputWidth
-        var random = SplitMix64(seed: seed ^ 0x5EED_AB1A)
-        let built = batches.map { batch in
-            let partners = ablation == .resample ? CircuitTask.partners(of: batch, &random) : nil
-            return Group(batch: batch, partners: partners, reference: masked.outputs(batch))
+        let partners = ablation == .resample ? CircuitTask.partners(batches, seed: seed) : nil
+        let built = batches.indices.map { g in
+            Group(batch: batches[g], partners: partners?[g], reference: masked.outputs(batches[g]))
         }
         groups = built
         means = ablation == .mean ? built.map { masked.meanAblation(CircuitTask.pieces($0.batch, size: 256)) } : []
@@ -98,20 +97,30 @@ public final class CircuitTask: @unchecked Sendable {
         return CircuitTask(name: name, masked: model, batches: batches, ablation: ablation, seed: seed, workers: workers.count)
     }
 
-    /// Another sequence of the same length for each sequence (itself when it is the only one).
-    static func partners(of batch: TokenBatch, _ random: inout SplitMix64) -> TokenBatch {
-        let t = batch.length, n = batch.count
-        var tokens: [Int32] = []
-        tokens.reserveCapacity(n * t)
-        for i in 0..<n {
-            var j = i
-            if n > 1 {
-                j = random.next(below: n - 1)
-                if j >= i { j += 1 }
-            }
-            tokens += batch.tokens[(j * t)..<((j + 1) * t)]
+    /// The resample partners of the sequences of `batches` (each of one length), as the task draws
+    /// them with `seed`: per batch, another sequence of the batch for each sequence.
+    public static func partners(_ batches: [TokenBatch], seed: UInt64) -> [TokenBatch] {
+        zip(batches, partnerIndices(batches, seed: seed)).map { batch, indices in
+            let t = batch.length
+            var tokens: [Int32] = []
+            tokens.reserveCapacity(batch.count * t)
+            for j in indices { tokens += batch.tokens[(j * t)..<((j + 1) * t)] }
+            return TokenBatch(tokens: tokens, count: batch.count, length: t)
         }
-        return TokenBatch(tokens: tokens, count: n, length: t)
+    }
+
+    /// Per batch, the index (in the batch) of each sequence's partner: another sequence of the batch
+    /// drawn uniformly, or itself when it is the only one.
+    public static func partnerIndices(_ batches: [TokenBatch], seed: UInt64) -> [[Int]] {
+        var random = SplitMix64(seed: seed ^ 0x5EED_AB1A)
+        return batches.map { batch in
+            let n = batch.count
+            return (0..<n).map { i in
+                guard n > 1 else { return i }
+                let j = random.next(below: n - 1)
+                return j >= i ? j + 1 : j
+            }
+        }
     }
 
     static func cut(count: Int, size: Int) -> [Range<Int>] {

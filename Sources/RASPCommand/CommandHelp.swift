@@ -22,8 +22,13 @@ enum CommandHelp {
         switch command {
         case "eval": return inputs + [json("one object per input: {\"input\": [...], \"output\": [...]}")]
         case "run": return inputs + variant + [json("one object per input: {\"input\": [...], \"output\": [...]}")]
-        case "compile": return variant + [("-o, --output FILE", "write the weights as safetensors (default: none)"),
+        case "compile": return variant + [("-o, --output FILE", "write the weights as safetensors, or the TransformerLens directory (default: none)"),
+                                          ("--format F", "the file -o writes: rasp (one safetensors file) or transformer-lens (a directory) (default: rasp)"),
+                                          ("--dtype D", "float32 or float64 (default: float64 for rasp, float32 for transformer-lens)"),
                                           json("an object with layers, heads, mlp_hidden, residual_width, parameters")]
+        case "export-data": return [("-o, --output FILE", "write the data file (default: stdout)"),
+                                    ("--seed N", "seed of the sample and the resample partners, as verify's (default: 0)")] + variant
+                                    + [json("the data file (it is always JSON)")]
         case "circuit": return [("-o, --output FILE", "write the golden circuit to FILE, creating its directory (default: stdout)"),
                                 ("--format F", "rasp, eap-ig (tok and pos as one input node), edge-pruning or acdc (default: rasp)"),
                                 json("the circuit file (it is always JSON)")]

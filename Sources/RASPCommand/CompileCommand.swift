@@ -2,14 +2,15 @@ import RASPLanguage
 import RASPModel
 import RASPCompiler
 
-/// `rasp compile FILE [--variant V] [--variant-seed N] [--json] [-o model.safetensors]`: compile and
-/// describe the model (in the chosen variant), beside tracr's figures when the program is one of
-/// tracr's library programs.
+/// `rasp compile FILE [--variant V] [--variant-seed N] [--json] [-o model.safetensors | --format
+/// transformer-lens -o DIR] [--dtype float32|float64]`: compile and describe the model (in the chosen
+/// variant), beside tracr's figures when the program is one of tracr's library programs.
 enum CompileCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: Set(["output"]).union(VariantOptions.optionNames), flags: ["json"])
+        let arguments = try Arguments(args, options: Set(["output", "format", "dtype"]).union(VariantOptions.optionNames), flags: ["json"])
         let path = try arguments.programPath("compile")
         let variantOptions = try VariantOptions(arguments)
+        let export = try ExportOptions(arguments)
         guard let p = Pipeline.compile(path, console: console), let variant = p.variant(variantOptions, console: console) else {
             return RASPCommandLine.Status.failure
         }
@@ -18,17 +19,8 @@ enum CompileCommand {
         let tracr = TracrFigures.named(p.program.name)
         let carrying = variant.model.edgesCarrying(ComputeGraph(model: model))
         let graphEdges = ComputeGraph(model: model).edges.count
-        if let out = arguments.options["output"] {
-            var meta = ["program": p.program.name, "vocab": p.program.vocab.map(\.description).joined(separator: " "),
-                        "max_seq_len": String(p.program.maxSeqLen), "causal": String(p.program.causal),
-                        "output": compiled.nodes[compiled.outputNode].label, "variant": variant.variant.rawValue,
-                        "variant_seed": String(variant.seed), "noise": String(variant.noise)]
-            if variant.variant == .compiled {
-                meta["residual_labels"] = "[" + model.residualLabels.map { DenseTransformer.jsonString($0) }.joined(separator: ",") + "]"
-            }
-            guard console.write(bytes: variant.model.safetensors(metadata: meta), to: out, command: "compile") else {
-                return RASPCommandLine.Status.failure
-            }
+        if let out = arguments.options["output"], !write(p.compiled, variant, export, to: out, console: console) {
+            return RASPCommandLine.Status.failure
         }
         if arguments.has("json") {
             var o: [String: JSON] = [
@@ -99,5 +91,36 @@ enum CompileCommand {
             }
         }
         return items
+    }
+
+    /// `--format` and `--dtype`: the rasp layout in float64, or the TransformerLens one in float32,
+    /// unless `--dtype` says otherwise.
+    struct ExportOptions {
+        var layout: ModelExport.Layout
+        var dtype: Safetensors.DType
+
+        init(_ arguments: Arguments) throws(Arguments.UsageError) {
+            layout = ModelExport.Layout(rawValue: try arguments.choice("format", default: "rasp", among: ModelExport.Layout.allCases.map(\.rawValue)))!
+            let fallback: Safetensors.DType = layout == .rasp ? .float64 : .float32
+            dtype = Safetensors.DType(rawValue: try arguments.choice("dtype", default: fallback.rawValue, among: Safetensors.DType.allCases.map(\.rawValue)))!
+            if arguments.options["output"] == nil, arguments.options["format"] != nil || arguments.options["dtype"] != nil {
+                throw Arguments.UsageError(message: "--format and --dtype describe the file -o writes; give -o")
+            }
+        }
+    }
+
+    /// Writes the model file (rasp layout) or directory (TransformerLens layout) at `out`.
+    static func write(_ compiled: CompiledProgram, _ variant: VariantModel, _ options: ExportOptions, to out: String, console: Console) -> Bool {
+        switch options.layout {
+        case .rasp:
+            let meta = ModelExport.metadata(compiled, variant, layout: .rasp)
+            return console.write(bytes: variant.model.safetensors(metadata: meta, dtype: options.dtype), to: out, command: "compile")
+        case .transformerLens:
+            let directory = out.hasSuffix("/") ? String(out.dropLast()) : out
+            for file in ModelExport.transformerLensFiles(compiled, variant, dtype: options.dtype) {
+                guard console.write(bytes: file.bytes, to: directory + "/" + file.name, command: "compile") else { return false }
+            }
+            return true
+        }
     }
 }

@@ -17,20 +17,9 @@ enum RunCommand {
         let model = EdgeMaskedModel(model: variant.model), json = arguments.has("json")
         let readable = InputReader(program: program).answerEach(stream, command: "run", json: json, console: console) { input in
             let output = p.compiled.run([input], on: model)[0]
-            let shown = p.compiled.outputIsNumerical ? output.map(RunCommand.rounded) : output
-            console.line(json ? OutputFormat.json(input: input, output: shown) : OutputFormat.line(shown))
+            // Reals print in full (the shortest decimal that reads back as the same double), as `eval`'s do.
+            console.line(json ? OutputFormat.json(input: input, output: output) : OutputFormat.line(output))
         }
         return readable ? RASPCommandLine.Status.success : RASPCommandLine.Status.usage
     }
-
-    /// Numerical outputs are printed to 6 significant digits: the model computes them to about 1e-9.
-    static func rounded(_ v: Value) -> Value {
-        guard case .real(let r) = v else { return v }
-        if r == 0 { return .real(0) }
-        let digits = 6 - Int((log10(abs(r))).rounded(.up))
-        let scale = pow(10.0, Double(max(0, min(15, digits))))
-        return .real((r * scale).rounded() / scale)
-    }
 }
-
-import Foundation
