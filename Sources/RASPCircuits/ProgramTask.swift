@@ -23,7 +23,7 @@ public enum ProgramTask {
         let budget = min(tokenLimit, outputValueLimit / max(1, outputWidth))
         let tokens = evaluation.inputs.reduce(0) { $0 + $1.count }
         if !evaluation.isSample, tokens <= budget { return evaluation.inputs }
-        let limit = min(sampleLimit, max(program.maxSeqLen / 4, budget / program.maxSeqLen))
+        let limit = min(sampleLimit, max(16, budget / program.maxSeqLen))
         return InputSpace(program: program).inputs(limit: limit, seed: seed)
     }
 

@@ -6,6 +6,7 @@ extension BenchCommand {
     static let memoryCases: [(name: String, statement: String)] = [
         ("one map", "x = tokens == \"a\";"),
         ("one head", "y = aggregate(select(indices, indices, ==), tokens);"),
+        ("hist (1,001 output values)", "h = selector_width(select(tokens, tokens, ==));"),
     ]
 
     /// Peak memory of prune, verify and check on programs at max_seq_len 1,000, each run in-process
