@@ -16,7 +16,7 @@ extension BenchCommand {
     static func memory(console: Console) {
         let directory = NSTemporaryDirectory() + "rasp-bench-memory-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let quiet = console.humanOnStderr()
+        let quiet = Console(out: { _ in true }, err: { _ in }, stdin: { _ in [] }, workingDirectory: console.workingDirectory)
         for (i, c) in memoryCases.enumerated() {
             let program = "\(directory)/programs/case\(i).rasp", circuit = "\(directory)/case\(i).json"
             guard (try? FileSystem.write("vocab {\"a\", \"b\"};\nmax_seq_len 1000;\n\(c.statement)\n", to: program)) != nil else { return }

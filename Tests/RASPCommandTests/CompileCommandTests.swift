@@ -85,6 +85,23 @@ import RASPTestSupport
         #expect(check.stderr.contains("golden/hist.json: error: missing; review `rasp circuit"))
     }
 
+    @Test func checkSaysAGoldenFileIsOutOfDateOrMalformedAndHowToRegenerateIt() throws {
+        let dir = NSTemporaryDirectory() + "rasp-check-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/programs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/golden", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: Repository.program("reverse"), toPath: dir + "/programs/reverse.rasp")
+        try FileSystem.write(try #require(FileSystem.readText(Repository.golden + "/hist.json")), to: dir + "/golden/reverse.json")
+        let stale = rasp("check", dir + "/programs/reverse.rasp", "--seeds", "0", "--variants", "compiled")
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("golden/reverse.json: error: out of date: the file's graph (1 layer, heads [1], 13 edges) is not the model's"))
+        #expect(stale.stderr.contains("regenerate it with `rasp circuit \(dir)/programs/reverse.rasp -o \(dir)/golden/reverse.json`"))
+        try FileSystem.write("{\"format\": 3}", to: dir + "/golden/reverse.json")
+        let broken = rasp("check", dir + "/programs/reverse.rasp", "--seeds", "0", "--variants", "compiled")
+        #expect(broken.stderr.contains("error: malformed: "))
+        #expect(broken.stderr.contains("regenerate it with"))
+    }
+
     @Test func checkCatchesAHandEditedGoldenFile() throws {
         let dir = NSTemporaryDirectory() + "rasp-check-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/programs", withIntermediateDirectories: true)
