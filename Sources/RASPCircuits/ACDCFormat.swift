@@ -19,8 +19,8 @@ enum ACDCFormat {
         var head: Int?
     }
 
-    static func read(_ text: String) throws(Circuit.FormatError) -> [ForeignEdges.Edge] {
-        let entries = try self.entries(text)
+    static func read(_ text: String, json: JSON?) throws(Circuit.FormatError) -> [ForeignEdges.Edge] {
+        let entries = try self.entries(text, json: json)
         var crossing: [(parent: Hook, child: Hook)] = []
         var inside: Set<[Hook]> = []
         for (parent, child, present) in entries where present {
@@ -77,9 +77,9 @@ enum ACDCFormat {
 
     // MARK: Entries
 
-    static func entries(_ text: String) throws(Circuit.FormatError) -> [(parent: Hook, child: Hook, present: Bool)] {
+    static func entries(_ text: String, json parsed: JSON?) throws(Circuit.FormatError) -> [(parent: Hook, child: Hook, present: Bool)] {
         let json: JSON
-        if let parsed = try? JSON.parse(text) { json = parsed } else {
+        if let parsed { json = parsed } else {
             guard let converted = PythonLiteral.json(text), let parsed = try? JSON.parse(converted) else {
                 throw Circuit.FormatError(message: "an ACDC circuit is JSON or a Python list of ((child, index, parent, index), present) entries")
             }

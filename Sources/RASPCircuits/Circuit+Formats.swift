@@ -25,14 +25,13 @@ extension Circuit {
     /// edges it keeps, required and optional (the required ones alone need not reproduce the outputs);
     /// EAP-IG lists every edge of the graph, `in_graph` for those.
     public func exported(as format: CircuitFormat, graph: ComputeGraph) -> String {
-        let required = kept
         switch format {
         case .rasp: return text
         case .eapIG: return EAPIGFormat.write(self, graph: graph).pretty()
         case .edgePruning:
             let reverse = Dictionary(uniqueKeysWithValues: EdgeListFormat.names.map { ($1, $0) })
-            return JSON.array(required.map { .array([.string(reverse[$0.from] ?? $0.from), .string(reverse[$0.to] ?? $0.to)]) }).pretty()
-        case .acdc: return JSON.array(ACDCFormat.entries(of: required, layers: graph.layers)).pretty()
+            return JSON.array(kept.map { .array([.string(reverse[$0.from] ?? $0.from), .string(reverse[$0.to] ?? $0.to)]) }).pretty()
+        case .acdc: return JSON.array(ACDCFormat.entries(of: kept, layers: graph.layers)).pretty()
         }
     }
 }

@@ -133,10 +133,18 @@ public struct Circuit: Sendable, Equatable {
     /// Reads a circuit file, checking its format tag and, when a graph is given, that every edge is an
     /// edge of that graph (names that are not nodes, readers that cannot read that writer).
     public static func parse(_ text: String, graph: ComputeGraph? = nil) throws(FormatError) -> Circuit {
-        let json: JSON
-        do throws(JSON.ParseError) { json = try JSON.parse(text) } catch {
+        try parse(json: try json(text), graph: graph)
+    }
+
+    /// The JSON of a circuit file, or why it is not JSON.
+    static func json(_ text: String) throws(FormatError) -> JSON {
+        do throws(JSON.ParseError) { return try JSON.parse(text) } catch {
             throw FormatError(message: "not valid JSON (\(error))")
         }
+    }
+
+    /// `parse` of a file already read as JSON.
+    static func parse(json: JSON, graph: ComputeGraph?) throws(FormatError) -> Circuit {
         guard json.objectValue != nil else { throw FormatError(message: "a circuit file is a JSON object") }
         guard let format = json["format"]?.stringValue else { throw FormatError(message: "missing \"format\": expected \"\(Circuit.format)\"") }
         guard format == Circuit.format else { throw FormatError(message: "unknown format \"\(format)\": expected \"\(Circuit.format)\"") }

@@ -6,11 +6,7 @@ import RASPModel
 /// edges `input->a0.h0<q>`, `a0.h0->m0`, `m3->logits`. Its `input` node is `tok` and `pos` together,
 /// so such a circuit is judged with the two merged (`Circuit.mergedInput`).
 enum EAPIGFormat {
-    static func read(_ text: String, program: String, graph: ComputeGraph) throws(Circuit.FormatError) -> Circuit {
-        let json: JSON
-        do throws(JSON.ParseError) { json = try JSON.parse(text) } catch {
-            throw Circuit.FormatError(message: "not valid JSON (\(error))")
-        }
+    static func read(_ json: JSON, program: String, graph: ComputeGraph) throws(Circuit.FormatError) -> Circuit {
         guard let edges = json["edges"]?.objectValue else { throw Circuit.FormatError(message: "missing \"edges\" (an object of edge names)") }
         let nodes = json["nodes"]?.objectValue ?? [:]
         func nodeIn(_ name: String) -> Bool { nodes[name]?["in_graph"]?.boolValue ?? true }

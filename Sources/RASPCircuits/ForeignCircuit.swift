@@ -11,10 +11,10 @@ public enum CircuitFormat: String, CaseIterable, Sendable {
     case edgePruning = "edge-pruning"
     case acdc
 
-    /// The format of a file's text: ours by its tag, EAP-IG by its `nodes` and `edges` objects, ACDC by
-    /// its hook names, else an edge list.
-    public static func detect(_ text: String) -> CircuitFormat {
-        if let json = try? JSON.parse(text) {
+    /// The format of a file's text (`json`, when it is JSON): ours by its tag, EAP-IG by its `nodes` and
+    /// `edges` objects, ACDC by its hook names, else an edge list.
+    public static func detect(_ text: String, json: JSON? = nil) -> CircuitFormat {
+        if let json = json ?? (try? JSON.parse(text)) {
             if json["format"] != nil { return .rasp }
             if json["edges"]?.objectValue != nil || json["nodes"]?.objectValue != nil { return .eapIG }
         }
@@ -25,13 +25,23 @@ public enum CircuitFormat: String, CaseIterable, Sendable {
 extension Circuit {
     /// Reads a circuit file of any format of `CircuitFormat` (detected when `format` is nil) for
     /// `program` on `graph`. Foreign files carry no program name: they are taken to be `program`'s.
+    /// The text is parsed as JSON once, for detection and reading alike.
     public static func read(_ text: String, format: CircuitFormat?, program: String, graph: ComputeGraph) throws(FormatError) -> Circuit {
-        switch format ?? CircuitFormat.detect(text) {
-        case .rasp: return try parse(text, graph: graph)
-        case .eapIG: return try EAPIGFormat.read(text, program: program, graph: graph)
-        case .edgePruning: return try ForeignEdges.circuit(try EdgeListFormat.read(text), program: program, graph: graph, merged: false)
-        case .acdc: return try ForeignEdges.circuit(try ACDCFormat.read(text), program: program, graph: graph, merged: false)
+        let json = try? JSON.parse(text)
+        switch format ?? CircuitFormat.detect(text, json: json) {
+        case .rasp: return try parse(json: try parsed(json, text), graph: graph)
+        case .eapIG: return try EAPIGFormat.read(try parsed(json, text), program: program, graph: graph)
+        case .edgePruning: return try ForeignEdges.circuit(try EdgeListFormat.read(text, json: json), program: program, graph: graph, merged: false)
+        case .acdc: return try ForeignEdges.circuit(try ACDCFormat.read(text, json: json), program: program, graph: graph, merged: false)
         }
+    }
+}
+
+extension Circuit {
+    /// The text's JSON, already parsed when `json` is given, else why it is not JSON.
+    fileprivate static func parsed(_ json: JSON?, _ text: String) throws(FormatError) -> JSON {
+        if let json { return json }
+        return try Circuit.json(text)
     }
 }
 
@@ -54,9 +64,9 @@ enum ForeignEdges {
                     + "(\(counted(graph.layers, "layer")), \(counted(graph.headSlots, "head")) per layer)", otherGraph: true)
             }
             let key = "\(e.from) -> \(e.to)"
-            var merged = e
-            if let old = byKey[key] { merged.kept = old.kept || e.kept; merged.score = old.score ?? e.score }
-            byKey[key] = merged
+            var combined = e
+            if let old = byKey[key] { combined.kept = old.kept || e.kept; combined.score = old.score ?? e.score }
+            byKey[key] = combined
         }
         let hasScores = listed.contains { $0.score != nil }
         let edges = graph.edges.indices.map { i -> Circuit.Edge in
@@ -76,9 +86,9 @@ enum ForeignEdges {
 enum EdgeListFormat {
     static let names = ["token_embeds": "tok", "pos_embeds": "pos", "resid_post": "out"]
 
-    static func read(_ text: String) throws(Circuit.FormatError) -> [ForeignEdges.Edge] {
+    static func read(_ text: String, json: JSON?) throws(Circuit.FormatError) -> [ForeignEdges.Edge] {
         var pairs: [(String, String)] = []
-        if let json = try? JSON.parse(text) {
+        if let json {
             guard let list = json.arrayValue ?? json["edges"]?.arrayValue else {
                 throw Circuit.FormatError(message: "an edge list is a JSON array of [from, to] pairs or \"from -> to\" strings")
             }

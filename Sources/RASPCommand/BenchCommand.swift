@@ -135,9 +135,7 @@ enum BenchCommand {
         var sink = 0
         let t = Clock.measure {
             let capture = Console(out: { sink &+= $0.utf8.count; return true }, err: { _ in }, stdin: { _ in [] }, workingDirectory: "/")
-            var bytes: [UInt8]? = Array(joined.utf8)
-            let stream = LineStream { _ in defer { bytes = [] }; return bytes ?? [] }
-            _ = EvalCommand.evaluate(program: program, stream: stream, json: false, console: capture)
+            _ = EvalCommand.evaluate(program: program, stream: LineStream.single(joined), json: false, console: capture)
         }
         console.line("eval of 10,000 inputs of sort: \(Clock.format(t)) (\(Int(10_000 / t)) inputs/s)")
     }

@@ -11,7 +11,7 @@ enum ModelExport {
         case transformerLens = "transformer-lens"
     }
 
-    static let formatTag = "rasp-model/1"
+    static let formatTag = DenseTransformer.formatTag
 
     /// Everything needed to run and decode the model, as safetensors metadata: string values, JSON
     /// where structured (lists, numbers, booleans, null).

@@ -12,12 +12,9 @@ enum VerifyCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
         let arguments = try Arguments(args, options: Set(["circuit", "golden", "ablation", "seed", "format"]).union(VariantOptions.optionNames),
                                       flags: ["json"])
-        let format = try arguments.options["format"].map { name throws(Arguments.UsageError) in
-            guard let f = CircuitFormat(rawValue: name) else {
-                throw Arguments.UsageError(message: "--format must be one of \(CircuitFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
-            }
-            return f
-        }
+        let named = arguments.options["format"] == nil ? nil
+            : try arguments.choice("format", default: "", among: CircuitFormat.allCases.map(\.rawValue))
+        let format = named.flatMap(CircuitFormat.init(rawValue:))
         let path = try arguments.programPath("verify")
         guard let circuitPath = arguments.options["circuit"] else {
             throw Arguments.UsageError(message: "verify needs the circuit to judge: --circuit C.json")

@@ -37,11 +37,11 @@ public struct MapFunction: Sendable {
 
     /// The lambdas in the order they apply (O(count)).
     public var steps: [Lambda] {
-        var out: [Lambda] = []
-        out.reserveCapacity(count)
+        var out = [Lambda](repeating: last.lambda, count: count)
         var step: Step? = last
-        while let s = step { out.append(s.lambda); step = s.previous }
-        return out.reversed()
+        var i = count
+        while let s = step { i -= 1; out[i] = s.lambda; step = s.previous }
+        return out
     }
 
     /// The outermost lambda, applied last.

@@ -124,25 +124,27 @@ public struct SelectorEvaluator {
     /// where its predicate fails.
     private mutating func accumulate(_ c: Int, row: Int, count: Int) {
         let q = Int(classes[c].queryIndex[row]), width = classes[c].keyValues.count
-        let lookup: [UInt32] = [0, UInt32(1) << UInt32(c), SelectorEvaluator.failed]
+        let bit = UInt32(1) << UInt32(c)
         if classes[c].codes.isEmpty {
             if scratch.count < width { scratch = [Int32](repeating: 0, count: width) }
             for k in 0..<width { scratch[k] = entry(c, q, k) }
-            gather(scratch, base: 0, classes[c].keyIndex, lookup, count)
+            gather(scratch, base: 0, classes[c].keyIndex, bit, count)
             return
         }
         if !classes[c].complete {
             for k in 0..<width where classes[c].codes[q * width + k] < 0 { _ = entry(c, q, k) }
         }
-        gather(classes[c].codes, base: q * width, classes[c].keyIndex, lookup, count)
+        gather(classes[c].codes, base: q * width, classes[c].keyIndex, bit, count)
     }
 
-    private mutating func gather(_ codes: [Int32], base: Int, _ keyIndex: [Int32], _ lookup: [UInt32], _ count: Int) {
+    /// Codes 0 (not selected), 1 (selected: `bit`) and 2 or more (failed) ored into `masks`.
+    private mutating func gather(_ codes: [Int32], base: Int, _ keyIndex: [Int32], _ bit: UInt32, _ count: Int) {
         codes.withUnsafeBufferPointer { t in
             keyIndex.withUnsafeBufferPointer { k in
-                lookup.withUnsafeBufferPointer { l in
-                    masks.withUnsafeMutableBufferPointer { m in
-                        for j in 0..<count { m[j] |= l[Int(min(t[base + Int(k[j])], 2))] }
+                masks.withUnsafeMutableBufferPointer { m in
+                    for j in 0..<count {
+                        let code = t[base + Int(k[j])]
+                        m[j] |= code == 0 ? 0 : (code == 1 ? bit : SelectorEvaluator.failed)
                     }
                 }
             }
@@ -151,8 +153,9 @@ public struct SelectorEvaluator {
 
     /// One cell by the postfix program (a cell with no `none` in any leaf).
     private mutating func cell(_ row: Int, _ column: Int) -> Int32 {
-        var stack = self.stack
-        defer { self.stack = stack }
+        var stack: [Int32] = []
+        swap(&stack, &self.stack)  // run on the buffer itself, not a copy of it
+        defer { swap(&stack, &self.stack) }
         let plan = self.plan
         return plan.run(&stack) { c in
             entry(c, Int(classes[c].queryIndex[row]), Int(classes[c].keyIndex[column]))

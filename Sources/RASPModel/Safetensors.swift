@@ -95,9 +95,10 @@ extension DenseTransformer {
     /// `rasp-model/1` unless the caller names one.
     public func safetensors(metadata: [String: String], dtype: Safetensors.DType = .float64) -> [UInt8] {
         var meta = metadata
-        if meta["format"] == nil { meta["format"] = "rasp-model/1" }
+        if meta["format"] == nil { meta["format"] = DenseTransformer.formatTag }
         return Safetensors.encode(raspTensors, metadata: meta, dtype: dtype)
     }
 
-    public static func jsonString(_ s: String) -> String { Safetensors.jsonString(s) }
+    /// The `format` of the rasp layout's metadata.
+    public static let formatTag = "rasp-model/1"
 }
