@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "RASPModel", targets: ["RASPModel"]),
         .library(name: "Discovery", targets: ["Discovery"]),
         .library(name: "RASPCircuits", targets: ["RASPCircuits"]),
+        .library(name: "RASPReport", targets: ["RASPReport"]),
     ],
     targets: [
         // Shared by every stage: seeded random numbers.
@@ -26,8 +27,10 @@ let package = Package(
         .target(name: "Discovery", dependencies: ["RASPCore", "RASPModel"]),
         // Stage 5: circuit files, golden circuits, the verifier, tasks built from programs.
         .target(name: "RASPCircuits", dependencies: ["RASPCore", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery"]),
-        // Stage 6: the `rasp` command line, as a library tested in-process.
-        .target(name: "RASPCommand", dependencies: ["RASPCore", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery", "RASPCircuits"]),
+        // Stage 6: pictures and pages: circuits drawn as SVG, training curves, the teaching trace, HTML reports.
+        .target(name: "RASPReport", dependencies: ["RASPCore", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery", "RASPCircuits"]),
+        // Stage 7: the `rasp` command line, as a library tested in-process.
+        .target(name: "RASPCommand", dependencies: ["RASPCore", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery", "RASPCircuits", "RASPReport"]),
         .executableTarget(name: "rasp", dependencies: ["RASPCommand"]),
 
         // Shared by the test targets: repository paths and tracr's reference facts.
@@ -37,6 +40,7 @@ let package = Package(
         .testTarget(name: "RASPCompilerTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPLanguage", "RASPModel", "RASPCompiler"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPModel", "Discovery"]),
         .testTarget(name: "RASPCircuitsTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery", "RASPCircuits"]),
+        .testTarget(name: "RASPReportTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPLanguage", "RASPModel", "RASPCompiler", "Discovery", "RASPCircuits", "RASPReport"]),
         .testTarget(name: "RASPCommandTests", dependencies: ["RASPCore", "RASPTestSupport", "RASPCircuits", "RASPCommand"]),
     ]
 )
