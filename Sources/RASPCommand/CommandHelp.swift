@@ -34,6 +34,7 @@ enum CommandHelp {
                                 json("the circuit file (it is always JSON)")]
         case "prune": return prune
         case "verify": return verify
+        case "draw": return draw
         case "check": return check
         case "compare": return compare
         case "bench": return [("--limits", "time only the programs at the documented limits of the language"),
@@ -71,6 +72,14 @@ enum CommandHelp {
          ("--golden FILE", "the golden circuit (default: the one the compiler derives)"),
          ("--ablation A", "as in the circuit file, else zero"), ("--seed N", "seed of the resample pairs (default: 0)")] + variant
         + [json("an object with verdict, exact, missing, extra, precision, recall, faithfulness and auroc")]
+    }
+
+    static var draw: [Option] {
+        [("--circuit FILE", "a recovered circuit to draw against the golden one (default: the golden circuit alone)"),
+         ("--format F", "its format: rasp, eap-ig, edge-pruning or acdc (default: detected)"),
+         ("--ablation A", "judge it under this ablation: as in the circuit file, else zero"),
+         ("--seed N", "seed of the resample pairs (default: 0)")] + variant
+        + [("-o, --output FILE", "write the SVG to FILE, creating its directory (default: stdout)")]
     }
 
     static var check: [Option] {

@@ -25,6 +25,7 @@ public enum RASPCommandLine {
         ("circuit", "print the golden circuit the compiler derives: rasp circuit FILE [--format rasp|eap-ig|edge-pruning|acdc] [-o circuit.json]"),
         ("prune", "recover a circuit: rasp prune FILE [--method edge-pruning|acdc|eap|eap-ig|patching|random] [--repair] [--ablation zero|mean|resample] [--seed N] [--variant compiled|rotated|noisy] [--variant-seed N] [-o circuit.json] [--quiet]; Edge Pruning: [--preset ours|paper|paper-xproportion] [--steps N] [--lr R] [--lambda-lr R] [--target-sparsity S] [--sparsity-warmup F] [--penalty L] [--objective margin|kl|both|cross-entropy] [--margin F] [--temperature T] [--attention-warmup F] [--attention-start S] [--estimator hard-concrete|disarm|hybrid] [--sequences-per-step N] [--initial-log-alpha A] [--node-masks]; ACDC: [--tau T]; EAP-IG: [--ig-steps N]"),
         ("export-data", "the evaluation data a task and the verifier use: rasp export-data FILE [-o data.json] [--seed N] [--variant V] [--variant-seed N]"),
+        ("draw", "draw the golden circuit, or a recovered one against it, as SVG: rasp draw FILE [--circuit C.json] [--format F] [--variant V] [--variant-seed N] [--ablation A] [-o circuit.svg]"),
         ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--format F] [--golden G.json] [--ablation A] [--variant V] [--variant-seed N] [--seed N] [--json]"),
         ("check", "the whole pipeline over programs: rasp check [PATH...] [--variants compiled,noisy] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--golden-dir DIR] [--record-recovery] [method options of prune]"),
         ("compare", "every method on every program: rasp compare [PATH...] [--methods M,...] [--variants V,...] [--seeds 0-4] [--ablation zero,resample] [--runs] [--json] [--csv FILE] [method options of prune]"),
@@ -74,6 +75,7 @@ public enum RASPCommandLine {
             case "export-data": return try ExportDataCommand.run(rest, console: console)
             case "prune": return try PruneCommand.run(rest, console: console)
             case "verify": return try VerifyCommand.run(rest, console: console)
+            case "draw": return try DrawCommand.run(rest, console: console)
             case "compare": return try CompareCommand.run(rest, console: console)
             default:
                 let known = commands.map(\.name)
