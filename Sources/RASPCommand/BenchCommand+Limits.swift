@@ -1,5 +1,6 @@
 import RASPLanguage
 import RASPCompiler
+import RASPCore
 
 /// `rasp bench`'s limits section: programs at the documented limits, each loaded, compiled and checked
 /// on its inputs once, as `rasp compile` does (a program refused at a limit stops at its diagnostic).

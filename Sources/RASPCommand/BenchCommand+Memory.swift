@@ -1,5 +1,6 @@
 import Foundation
 import RASPLanguage
+import RASPCore
 
 extension BenchCommand {
     /// Programs at the largest `max_seq_len` the language allows, for `rasp bench --memory`.

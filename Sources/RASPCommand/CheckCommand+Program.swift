@@ -2,38 +2,12 @@ import RASPLanguage
 import RASPModel
 import RASPCompiler
 import RASPCircuits
-
-/// What `rasp check` found for one program.
-struct ProgramRow {
-    var program: String
-    var layers = "-"
-    var graphEdges = "-"
-    var required = "-"
-    var inputs = "-"
-    var variants: [VariantRow] = []
-    var failures: [String] = []
-    var seconds = 0.0
-    var passed: Bool { failures.isEmpty }
-    var runs: [RecoveryRecord.Run] { variants.flatMap(\.runs) }
-}
-
-/// What the method did on one variant of a program, over the seeds.
-struct VariantRow {
-    var variant: String
-    var noise = 0.0
-    var runs: [RecoveryRecord.Run] = []
-    /// Per seed: edges in the method's own circuit, and the edge AUROC of its scores.
-    var kept: [Int] = []
-    var aurocs: [Double] = []
-    var seconds = 0.0
-
-    var ownExact: Int { runs.filter(\.exact).count }
-    var repairedExact: Int { runs.filter(\.repairedExact).count }
-}
+import RASPReport
+import RASPCore
 
 extension CheckCommand {
     /// The pipeline checks of one program, then recovery on each variant.
-    static func check(_ path: String, settings: Settings, console: Console, row: inout ProgramRow) {
+    static func check(_ path: String, settings: Settings, console: Console, progress: Progress, row: inout ProgramRow) {
         guard let program = RASPCommandLine.loadProgram(path, console: console) else {
             row.failures.append("does not load")
             return
@@ -48,12 +22,14 @@ extension CheckCommand {
         checkCompiledModel(p, path: path, console: console, row: &row)
         let golden = GoldenCircuit.derive(p.compiled, evaluation: p.evaluation)
         row.graphEdges = "\(golden.graphEdges)"
+        row.picture = ProgramRow.Picture(golden: golden, graph: ComputeGraph(model: p.compiled.model), labels: CircuitPicture.labels(of: p.compiled))
         row.required = "\(golden.edges(of: .required).count)"
         checkGoldenFile(golden, p, path: path, settings: settings, console: console, row: &row)
         for variant in settings.variants {
             var variantRow = VariantRow(variant: VariantOptions(variant: variant, seed: settings.variantSeed).label)
             variantRow.seconds = Clock.measure {
-                recover(p, golden: golden, variant: variant, settings: settings, console: console, row: &row, variantRow: &variantRow)
+                recover(p, golden: golden, variant: variant, settings: settings, console: console, progress: progress, row: &row,
+                        variantRow: &variantRow)
             }
             row.variants.append(variantRow)
         }

@@ -3,11 +3,12 @@ import RASPModel
 import RASPCompiler
 import Discovery
 import RASPCircuits
+import RASPReport
 
 extension CheckCommand {
     /// Builds the variant (a pipeline failure if it cannot be, or if it does not behave as the
     /// program), then runs the method for every seed, judging its own circuit and the repaired one.
-    static func recover(_ p: Pipeline, golden: Circuit, variant: ModelVariant, settings: Settings, console: Console,
+    static func recover(_ p: Pipeline, golden: Circuit, variant: ModelVariant, settings: Settings, console: Console, progress: Progress,
                         row: inout ProgramRow, variantRow: inout VariantRow) {
         let options = VariantOptions(variant: variant, seed: settings.variantSeed)
         guard let model = p.variant(options, console: console) else {
@@ -20,12 +21,15 @@ extension CheckCommand {
         let unidentifiable = Verifier.unidentifiableEdges(golden: golden, task: task)
         let method = Methods.make(settings.method, settings: settings.methodSettings)!
         for seed in settings.seeds {
+            progress.step("\(options.label) seed \(seed)")
             let result = method.discover(task, seed: seed, progress: nil)
+            func circuit(_ kept: [Bool], repaired: Bool) -> Circuit {
+                Circuit.recovered(program: p.program.name, graph: task.graph, scores: result.scores, kept: kept,
+                                  method: settings.method, ablation: settings.ablation.rawValue, seed: Int(seed),
+                                  variant: variant.rawValue, variantSeed: Int(settings.variantSeed), repaired: repaired)
+            }
             func verdict(_ kept: [Bool], repaired: Bool) -> Verdict {
-                let circuit = Circuit.recovered(program: p.program.name, graph: task.graph, scores: result.scores, kept: kept,
-                                                method: settings.method, ablation: settings.ablation.rawValue, seed: Int(seed),
-                                                variant: variant.rawValue, variantSeed: Int(settings.variantSeed), repaired: repaired)
-                return Verifier.verify(circuit: circuit, golden: golden, task: task, unidentifiable: unidentifiable)
+                Verifier.verify(circuit: circuit(kept, repaired: repaired), golden: golden, task: task, unidentifiable: unidentifiable)
             }
             let own = verdict(result.circuit, repaired: false)
             let repair = CircuitSelection.repair(result.circuit, scores: result.scores, task: task)
@@ -33,6 +37,8 @@ extension CheckCommand {
             variantRow.runs.append(RecoveryRecord.Run(program: p.program.name, variant: options.label, ablation: settings.ablation.rawValue,
                                                       seed: Int(seed), exact: own.isExact, repairedExact: repaired.isExact))
             variantRow.kept.append(result.edgesKept)
+            variantRow.curves.append(result.curve)
+            if variantRow.exhibit == nil { variantRow.exhibit = VariantRow.Exhibit(circuit: circuit(result.circuit, repaired: false), verdict: own) }
             if let auroc = own.auroc { variantRow.aurocs.append(auroc) }
             if !own.isExact {
                 console.errLine("\(p.program.name) \(options.label) seed \(seed): the method's own circuit is \(own.summary)"

@@ -4,6 +4,8 @@ import RASPModel
 import RASPCompiler
 import Discovery
 import RASPCircuits
+import RASPReport
+import RASPCore
 
 /// `rasp check [PATH...] [--variants compiled,noisy] [--seeds 0-4] [--ablation A] [--method M]
 /// [--junit FILE] [--golden-dir DIR] [--record-recovery]`: the main job. For every program: load and
@@ -23,7 +25,7 @@ enum CheckCommand {
         var goldenDirectory: String?
     }
 
-    static let options: Set<String> = Set(["junit", "golden-dir", "seeds", "ablation", "variants", "variant-seed", "method"])
+    static let options: Set<String> = Set(["junit", "html", "golden-dir", "seeds", "ablation", "variants", "variant-seed", "method"])
         .union(MethodOptions.optionNames)
 
     /// `0-4`, `3`, or `0,2,7`.
@@ -57,14 +59,18 @@ enum CheckCommand {
         let settings = try settings(arguments)
         var rows: [ProgramRow] = []
         let start = Clock.now()
+        var progress = Progress(console: console, command: "check", total: paths.count)
         for path in paths {
             var row = ProgramRow(program: SourceFile(path: path, text: "").programName)
-            row.seconds = Clock.measure { check(path, settings: settings, console: console, row: &row) }
+            progress.start(row.program)
+            row.seconds = Clock.measure { check(path, settings: settings, console: console, progress: progress, row: &row) }
             rows.append(row)
         }
+        progress.finish()
         let total = Clock.now() - start
         CheckReport.table(rows, console: console)
-        CheckReport.recoverySummary(rows, method: settings.method, console: console)
+        var summary = CheckReport.recoverySummary(rows, method: settings.method)
+        for line in summary { console.line(line) }
         var recoveryFailed = false
         if settings.methodSettings != MethodSettings() {
             console.line("recovery: not compared with the record (the method's settings are not the defaults)")
@@ -72,8 +78,14 @@ enum CheckCommand {
             recoveryFailed = !compareRecovery(rows, directory: directory, settings: settings, record: arguments.has("record-recovery"), console: console)
         }
         let failed = rows.filter { !$0.passed }
-        console.line("\(rows.count - failed.count) of \(counted(rows.count, "program")) passed the pipeline checks in \(Clock.format(total))"
+        summary.append("\(rows.count - failed.count) of \(counted(rows.count, "program")) passed the pipeline checks in \(Clock.format(total))"
             + (failed.isEmpty ? "" : "; failed: \(failed.map(\.program).joined(separator: ", "))"))
+        console.line(summary.last!)
+        if let html = arguments.options["html"] {
+            guard console.write(CheckPage.html(rows, summary: summary, method: settings.method), to: html, command: "check") else {
+                return RASPCommandLine.Status.failure
+            }
+        }
         if let junit = arguments.options["junit"] {
             guard console.write(CheckReport.junit(rows, seconds: total), to: junit, command: "check") else {
                 return RASPCommandLine.Status.failure

@@ -1,4 +1,5 @@
 import RASPLanguage
+import RASPReport
 
 extension CheckReport {
     /// `rasp check --json`: per program its pipeline checks and, per variant, every seed's verdicts.

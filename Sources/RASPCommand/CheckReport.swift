@@ -1,25 +1,13 @@
 import Foundation
 import RASPLanguage
+import RASPReport
+import RASPCore
 
 /// How `rasp check` shows what it found: a table on stdout, the recovery figures, a JUnit file.
 enum CheckReport {
     static func table(_ rows: [ProgramRow], console: Console) {
-        let header = ["program", "layers", "edges", "required", "inputs", "variant", "noise", "kept", "own", "repaired", "auroc", "time", "check"]
-        var lines = [header]
-        for r in rows {
-            let status = r.passed ? "ok" : "FAIL"
-            let first = [r.program, r.layers, r.graphEdges, r.required, r.inputs]
-            if r.variants.isEmpty { lines.append(first + ["-", "-", "-", "-", "-", "-", Clock.format(r.seconds), status]) }
-            for (i, v) in r.variants.enumerated() {
-                let seeds = v.runs.count
-                let kept = v.kept.isEmpty ? "-" : (v.kept.min()! == v.kept.max()! ? "\(v.kept[0])" : "\(v.kept.min()!)-\(v.kept.max()!)")
-                let auroc = v.aurocs.isEmpty ? "-" : String(format: "%.3f", v.aurocs.reduce(0, +) / Double(v.aurocs.count))
-                lines.append((i == 0 ? first : ["", "", "", "", ""]) + [
-                    v.variant, v.noise == 0 ? "-" : "\(v.noise)", kept,
-                    seeds == 0 ? "-" : "\(v.ownExact)/\(seeds)", seeds == 0 ? "-" : "\(v.repairedExact)/\(seeds)", auroc,
-                    Clock.format(v.seconds), i == 0 ? status : ""])
-            }
-        }
+        let header = ProgramRow.header
+        let lines = [header] + rows.flatMap(\.tableLines)
         let widths = header.indices.map { c in lines.map { $0[c].count }.max()! }
         for (i, line) in lines.enumerated() {
             console.line(line.enumerated().map { c, cell in
@@ -33,7 +21,7 @@ enum CheckReport {
     }
 
     /// Per variant: how many runs the method's own circuit got exact, and the repaired one.
-    static func recoverySummary(_ rows: [ProgramRow], method: String, console: Console) {
+    static func recoverySummary(_ rows: [ProgramRow], method: String) -> [String] {
         var order: [String] = []
         var totals: [String: (own: Int, repaired: Int, runs: Int, auroc1: Int)] = [:]
         for v in rows.flatMap(\.variants) {
@@ -45,9 +33,9 @@ enum CheckReport {
             t.auroc1 += v.aurocs.filter { $0 == 1 }.count
             totals[v.variant] = t
         }
-        for name in order {
+        return order.map { name in
             let t = totals[name]!
-            console.line("\(method) on \(name): its own circuit exact in \(t.own) of \(counted(t.runs, "run")), edge AUROC 1.0 in \(t.auroc1); after --repair exact in \(t.repaired)")
+            return "\(method) on \(name): its own circuit exact in \(t.own) of \(counted(t.runs, "run")), edge AUROC 1.0 in \(t.auroc1); after --repair exact in \(t.repaired)"
         }
     }
 

@@ -88,6 +88,7 @@ enum CommandHelp {
          ("--seeds S", "seeds like 0-4 or 0,2,7 (default: 0-4)"), ablation, ("--variant-seed N", "seed of the variants (default: 0)"),
          ("--method M", "the discovery method (default: edge-pruning)"),
          ("--junit FILE", "also write a JUnit report"),
+         ("--html FILE", "also write a self-contained page: the table, each program's golden and recovered circuits, training curves"),
          ("--golden-dir DIR", "where golden/<program>.json and recovery.json are (default: golden/ beside the programs' directory)"),
          ("--record-recovery", "record which runs were exact in recovery.json instead of comparing"),
          json("the table as an object (the text goes to stderr)")] + methodOptions

@@ -4,6 +4,7 @@ import RASPModel
 import RASPCompiler
 import Discovery
 import RASPCircuits
+import RASPCore
 
 /// `rasp compare [PATH...] [--methods M,...] [--variants V,...] [--seeds S] [--ablation A,...] [--json]
 /// [--csv FILE] [--runs]`: every method on every program, variant, ablation and seed, on the same task

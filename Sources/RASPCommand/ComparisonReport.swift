@@ -1,5 +1,6 @@
 import Foundation
 import RASPLanguage
+import RASPCore
 
 /// How `rasp compare` shows its runs: a table per program, per run, a summary, JSON and CSV.
 enum ComparisonReport {

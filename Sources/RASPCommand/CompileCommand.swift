@@ -1,6 +1,7 @@
 import RASPLanguage
 import RASPModel
 import RASPCompiler
+import RASPCore
 
 /// `rasp compile FILE [--variant V] [--variant-seed N] [--json] [-o model.safetensors | --format
 /// transformer-lens -o DIR] [--dtype float32|float64]`: compile and describe the model (in the chosen

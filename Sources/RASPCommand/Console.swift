@@ -12,15 +12,20 @@ public final class Console: @unchecked Sendable {
     public let workingDirectory: String
     /// Why writing to stdout failed, once it has.
     public private(set) var outputFailure: String?
+    /// Whether stderr is a terminal, where progress is one line rewritten in place.
+    public let errIsTerminal: Bool
+    /// A progress line is on the terminal and must be cleared before other text.
+    private var progressShowing = false
 
     /// `out` returns false when the text could not be written; `stdin` returns up to the given number
     /// of bytes, none at the end of the input.
     public init(out: @escaping (String) -> Bool, err: @escaping (String) -> Void, stdin: @escaping (Int) -> [UInt8],
-                workingDirectory: String) {
+                workingDirectory: String, errIsTerminal: Bool = false) {
         self.writeOut = out
         self.writeErr = err
         self.readIn = stdin
         self.workingDirectory = workingDirectory
+        self.errIsTerminal = errIsTerminal
     }
 
     /// The process's own streams.
@@ -29,7 +34,7 @@ public final class Console: @unchecked Sendable {
             out: { s in FileSystem.writeAll(1, Array(s.utf8)) },
             err: { s in _ = FileSystem.writeAll(2, Array(s.utf8)) },
             stdin: { n in Console.read(0, upTo: n) },
-            workingDirectory: FileManager.default.currentDirectoryPath)
+            workingDirectory: FileManager.default.currentDirectoryPath, errIsTerminal: isatty(2) == 1)
     }
 
     /// Up to `count` bytes from a file descriptor; none at its end or on an error.
@@ -45,16 +50,38 @@ public final class Console: @unchecked Sendable {
     /// A console whose stdout is this one's stderr: human-readable text beside a `--json` answer.
     func humanOnStderr() -> Console {
         Console(out: { [self] s in err(s); return true }, err: { [self] s in err(s) }, stdin: { [self] n in stdin(upTo: n) },
-                workingDirectory: workingDirectory)
+                workingDirectory: workingDirectory, errIsTerminal: errIsTerminal)
     }
 
     public func out(_ s: String) {
         guard outputFailure == nil else { return }
+        clearProgress()
         if !writeOut(s) { outputFailure = FileSystem.systemReason() }
     }
     public func line(_ s: String) { out(s + "\n") }
-    public func err(_ s: String) { writeErr(s) }
-    public func errLine(_ s: String) { writeErr(s + "\n") }
+    public func err(_ s: String) {
+        clearProgress()
+        writeErr(s)
+    }
+    public func errLine(_ s: String) { err(s + "\n") }
+
+    /// Progress on stderr: on a terminal one line rewritten in place (cleared before any other text);
+    /// elsewhere only lines marked `permanent` are written, one line each.
+    public func progress(_ s: String, permanent: Bool) {
+        if errIsTerminal {
+            writeErr("\r\u{1B}[2K" + s)
+            progressShowing = true
+        } else if permanent {
+            writeErr(s + "\n")
+        }
+    }
+
+    /// Removes the progress line from the terminal.
+    public func clearProgress() {
+        guard progressShowing else { return }
+        progressShowing = false
+        writeErr("\r\u{1B}[2K")
+    }
     /// Up to `count` bytes of stdin; none at its end.
     public func stdin(upTo count: Int) -> [UInt8] { readIn(count) }
 

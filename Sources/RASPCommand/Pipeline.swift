@@ -3,6 +3,7 @@ import RASPModel
 import RASPCompiler
 import Discovery
 import RASPCircuits
+import RASPCore
 
 /// The stages every command shares: load and check, compile, and evaluate every input with the
 /// interpreter (which finds the faults only inputs reveal); then a model variant and a discovery task

@@ -4,6 +4,7 @@ import RASPModel
 import RASPCompiler
 import Discovery
 import RASPCircuits
+import RASPCore
 
 /// `rasp prune FILE [--method M] [--repair] [--ablation A] [--seed N] [--variant V] [-o circuit.json]`:
 /// a discovery method on one program; writes the circuit file of RASP.md 3.8 (every edge, its score,

@@ -14,7 +14,7 @@ extension CircuitPicture {
     }
 
     static let rowGap = 96.0, emptyRowGap = 30.0, boxHeight = 40.0, columnGap = 28.0, margin = 24.0, gutter = 64.0
-    static let minimumWidth = 560.0
+    static let minimumWidth = 440.0
     static let maxLabelCharacters = 26
 
     /// The components drawn: the embeddings and `out`, every component that computes an s-op, and any

@@ -1,18 +1,18 @@
 import Foundation
 
-/// Wall-clock timing for `bench` and `check`.
-enum Clock {
-    static func now() -> Double { Date().timeIntervalSince1970 }
+/// Wall-clock timing for `bench`, `check` and the reports.
+public enum Clock {
+    public static func now() -> Double { Date().timeIntervalSince1970 }
 
     /// Seconds taken by `body`.
-    static func measure(_ body: () throws -> Void) rethrows -> Double {
+    public static func measure(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// The median time of `body` over enough repetitions to fill about `budget` seconds (at least 3).
-    static func median(budget: Double = 0.2, _ body: () throws -> Void) rethrows -> Double {
+    public static func median(budget: Double = 0.2, _ body: () throws -> Void) rethrows -> Double {
         var times: [Double] = []
         var total = 0.0
         while times.count < 3 || (total < budget && times.count < 1000) {
@@ -24,7 +24,7 @@ enum Clock {
         return times[times.count / 2]
     }
 
-    static func format(_ seconds: Double) -> String {
+    public static func format(_ seconds: Double) -> String {
         if seconds < 1e-3 { return String(format: "%.0f µs", seconds * 1e6) }
         if seconds < 1 { return String(format: "%.2f ms", seconds * 1e3) }
         return String(format: "%.2f s", seconds)
