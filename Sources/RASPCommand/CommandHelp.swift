@@ -98,7 +98,8 @@ enum CommandHelp {
         [("PATH...", "programs or directories of programs (default: programs)"),
          ("--methods M,...", "the methods (default: all of them)"), ("--variants V,...", "default: compiled,noisy"),
          ("--seeds S", "default: 0-4"), ("--ablation A,...", "default: zero"), ("--variant-seed N", "default: 0"),
-         ("--runs", "also print every run"), ("--csv FILE", "write every run as CSV"), json("the runs and the summary")] + methodOptions
+         ("--runs", "also print every run"), ("--csv FILE", "write every run as CSV"),
+         ("--html FILE", "also write a self-contained page: the tables, each method's circuit beside the golden one, training curves"), json("the runs and the summary")] + methodOptions
     }
 
     static var methodOptions: [Option] {

@@ -4,6 +4,7 @@ import RASPModel
 import RASPCompiler
 import Discovery
 import RASPCircuits
+import RASPReport
 import RASPCore
 
 /// `rasp compare [PATH...] [--methods M,...] [--variants V,...] [--seeds S] [--ablation A,...] [--json]
@@ -20,7 +21,7 @@ enum CompareCommand {
     }
 
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
-        let arguments = try Arguments(args, options: Set(["methods", "variants", "seeds", "ablation", "csv", "variant-seed"]).union(MethodOptions.optionNames),
+        let arguments = try Arguments(args, options: Set(["methods", "variants", "seeds", "ablation", "csv", "html", "variant-seed"]).union(MethodOptions.optionNames),
                                       flags: MethodOptions.flagNames.union(["json", "runs"]))
         let paths = try CheckCommand.programPaths(arguments.positional.isEmpty ? ["programs"] : arguments.positional, console: console)
         let settings = Settings(methods: try list(arguments.options["methods"] ?? Methods.ids.joined(separator: ","), among: Methods.ids, option: "methods"),
@@ -32,27 +33,44 @@ enum CompareCommand {
         let variantSeed = UInt64(try arguments.integer("variant-seed", default: 0, range: 0...Int(Int32.max)))
         let start = Clock.now()
         var runs: [ComparisonRun] = []
+        var sections: [ComparePage.Program] = []
+        var progress = Progress(console: console, command: "compare", total: paths.count)
         for path in paths {
             guard let p = Pipeline.compile(path, console: console) else { return RASPCommandLine.Status.failure }
+            progress.start(p.program.name)
             let golden = GoldenCircuit.derive(p.compiled, evaluation: p.evaluation)
+            var section = ComparePage.Program(name: p.program.name, picture: .init(golden: golden, graph: ComputeGraph(model: p.compiled.model),
+                                                                                    labels: CircuitPicture.labels(of: p.compiled)))
             for variant in settings.variants {
                 guard let model = p.variant(VariantOptions(variant: variant, seed: variantSeed), console: console) else { return RASPCommandLine.Status.failure }
-                console.errLine("compare: \(p.program.name) \(variant.rawValue) \(settings.ablations.map(\.rawValue).joined(separator: ", ")) (\(Clock.format(Clock.now() - start)))")
-                runs += compareAblations(p, golden: golden, model: model, settings: settings)
+                progress.step("\(variant.rawValue), \(settings.ablations.map(\.rawValue).joined(separator: ", ")) (\(Clock.format(Clock.now() - start)))")
+                let compared = compareAblations(p, golden: golden, model: model, settings: settings)
+                runs += compared
+                if arguments.options["html"] != nil { section.add(compared, variant: variant.rawValue, firstAblation: settings.ablations[0].rawValue) }
             }
+            sections.append(section)
         }
+        progress.finish()
         let seconds = Clock.now() - start
         if let csv = arguments.options["csv"] {
             guard console.write(ComparisonReport.csv(runs), to: csv, command: "compare") else {
                 return RASPCommandLine.Status.failure
             }
         }
+        let total = "\(counted(runs.count, "run")) in \(Clock.format(seconds))"
+        if let html = arguments.options["html"] {
+            let page = ComparePage.html(summary: ComparisonReport.summaryLines(runs), programs: ComparisonReport.programLines(runs),
+                                        sections: sections, total: total)
+            guard console.write(page, to: html, command: "compare") else { return RASPCommandLine.Status.failure }
+        }
         if arguments.has("json") {
             console.out(ComparisonReport.json(runs, seconds: seconds).pretty())
         } else {
-            if arguments.has("runs") { ComparisonReport.runTable(runs, console: console) } else { ComparisonReport.programTable(runs, console: console) }
-            ComparisonReport.summary(runs, console: console)
-            console.line("\(counted(runs.count, "run")) in \(Clock.format(seconds))")
+            ComparisonReport.print(arguments.has("runs") ? ComparisonReport.runLines(runs) : ComparisonReport.programLines(runs),
+                                   left: arguments.has("runs") ? 6 : 3, console: console)
+            console.line("")
+            ComparisonReport.print(ComparisonReport.summaryLines(runs), left: 3, console: console)
+            console.line(total)
         }
         return RASPCommandLine.Status.success
     }
@@ -92,10 +110,12 @@ enum CompareCommand {
                                                 method: id, ablation: ablation.rawValue, seed: Int(seed), variant: model.variant.rawValue,
                                                 variantSeed: Int(model.seed), repaired: false)
                 let verdict = Verifier.verify(circuit: circuit, golden: golden, task: task, unidentifiable: unidentifiable)
-                runs.append(ComparisonRun(program: p.program.name, variant: model.variant.rawValue, ablation: ablation.rawValue, method: id,
-                                          seed: method.usesSeed ? Int(seed) : nil, exact: verdict.isExact, auroc: verdict.auroc,
-                                          edgesKept: result.edgesKept, graphEdges: task.edgeCount, faithfulness: verdict.faithfulness,
-                                          seconds: result.seconds, modelRuns: result.modelRuns))
+                var run = ComparisonRun(program: p.program.name, variant: model.variant.rawValue, ablation: ablation.rawValue, method: id,
+                                        seed: method.usesSeed ? Int(seed) : nil, exact: verdict.isExact, auroc: verdict.auroc,
+                                        edgesKept: result.edgesKept, graphEdges: task.edgeCount, faithfulness: verdict.faithfulness,
+                                        seconds: result.seconds, modelRuns: result.modelRuns)
+                if seed == settings.seeds[0] { run.exhibit = (circuit, verdict, result.curve) }
+                runs.append(run)
             }
         }
         return runs
@@ -117,6 +137,8 @@ struct ComparisonRun {
     var faithfulness: Faithfulness
     var seconds: Double
     var modelRuns: Int
+    /// The first seed's circuit, verdict and training curve, for `--html`.
+    var exhibit: (circuit: Circuit, verdict: Verdict, curve: [TrainingPoint])?
 }
 
 /// Slots filled by worker threads, one each.
@@ -127,4 +149,16 @@ final class ResultList: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: [], count: count) }
     func set(_ i: Int, _ runs: [ComparisonRun]) { lock.lock(); slots[i] = runs; lock.unlock() }
     var all: [[ComparisonRun]] { lock.lock(); defer { lock.unlock() }; return slots }
+}
+
+extension ComparePage.Program {
+    /// The runs' first-seed circuits under the first ablation, each with its verdict and curve.
+    mutating func add(_ runs: [ComparisonRun], variant: String, firstAblation: String) {
+        for r in runs where r.ablation == firstAblation {
+            guard let e = r.exhibit else { continue }
+            let title = "\(r.method)\(r.seed.map { " seed \($0)" } ?? "") on \(variant), \(r.ablation)"
+            exhibits.append(ReportFigures.Exhibit(title: title, circuit: e.circuit, verdict: e.verdict))
+            if !e.curve.isEmpty { curves.append((title: "\(r.method), \(variant)", seed: r.seed ?? 0, curve: e.curve)) }
+        }
+    }
 }

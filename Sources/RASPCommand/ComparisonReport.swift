@@ -28,7 +28,7 @@ enum ComparisonReport {
     }
 
     /// Per program, variant and ablation, each method's exact runs and mean AUROC.
-    static func programTable(_ runs: [ComparisonRun], console: Console) {
+    static func programLines(_ runs: [ComparisonRun]) -> [[String]] {
         let methods = groups(runs, \.method).map(\.0)
         var lines = [["program", "variant", "ablation"] + methods]
         for (_, task) in groups(runs, { "\($0.program)/\($0.variant)/\($0.ablation)" }) {
@@ -39,21 +39,21 @@ enum ComparisonReport {
                 return "\(rs.filter(\.exact).count)/\(rs.count) " + format(mean(rs.compactMap(\.auroc)))
             })
         }
-        print(lines, left: 3, console: console)
+        return lines
     }
 
-    static func runTable(_ runs: [ComparisonRun], console: Console) {
+    static func runLines(_ runs: [ComparisonRun]) -> [[String]] {
         var lines = [["program", "variant", "ablation", "method", "seed", "verdict", "auroc", "kept", "faithful", "time", "runs"]]
         for r in runs {
             lines.append([r.program, r.variant, r.ablation, r.method, r.seed.map(String.init) ?? "-", r.exact ? "exact" : "not exact",
                           format(r.auroc), "\(r.edgesKept)/\(r.graphEdges)", "\(r.faithfulness.sequencesCorrect)/\(r.faithfulness.sequences)",
                           Clock.format(r.seconds), "\(r.modelRuns)"])
         }
-        print(lines, left: 6, console: console)
+        return lines
     }
 
     /// Per method, variant and ablation: exact runs, mean and median AUROC, time per run.
-    static func summary(_ runs: [ComparisonRun], console: Console) {
+    static func summaryLines(_ runs: [ComparisonRun]) -> [[String]] {
         var lines = [["method", "variant", "ablation", "exact", "mean auroc", "median auroc", "time per run", "model runs per run"]]
         for (_, rs) in groups(runs, { "\($0.method)/\($0.variant)/\($0.ablation)" }) {
             let aurocs = rs.compactMap(\.auroc)
@@ -61,8 +61,7 @@ enum ComparisonReport {
                           format(median(aurocs)), Clock.format(rs.reduce(0) { $0 + $1.seconds } / Double(rs.count)),
                           "\(rs.reduce(0) { $0 + $1.modelRuns } / rs.count)"])
         }
-        console.line("")
-        print(lines, left: 3, console: console)
+        return lines
     }
 
     static func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }

@@ -28,7 +28,7 @@ public enum RASPCommandLine {
         ("draw", "draw the golden circuit, or a recovered one against it, as SVG: rasp draw FILE [--circuit C.json] [--format F] [--variant V] [--variant-seed N] [--ablation A] [-o circuit.svg]"),
         ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--format F] [--golden G.json] [--ablation A] [--variant V] [--variant-seed N] [--seed N] [--json]"),
         ("check", "the whole pipeline over programs: rasp check [PATH...] [--variants compiled,noisy] [--seeds 0-4] [--ablation zero|mean|resample] [--junit FILE] [--html FILE] [--golden-dir DIR] [--record-recovery] [method options of prune]"),
-        ("compare", "every method on every program: rasp compare [PATH...] [--methods M,...] [--variants V,...] [--seeds 0-4] [--ablation zero,resample] [--runs] [--json] [--csv FILE] [method options of prune]"),
+        ("compare", "every method on every program: rasp compare [PATH...] [--methods M,...] [--variants V,...] [--seeds 0-4] [--ablation zero,resample] [--runs] [--json] [--csv FILE] [--html FILE] [method options of prune]"),
         ("bench", "measure parse, compile, forward and pruning speed: rasp bench [PATH...] [--limits] [--memory] [--json]"),
     ]
 
