@@ -26,6 +26,9 @@ enum CommandHelp {
                                           ("--format F", "the file -o writes: rasp (one safetensors file) or transformer-lens (a directory) (default: rasp)"),
                                           ("--dtype D", "float32 or float64 (default: float64 for rasp, float32 for transformer-lens)"),
                                           json("an object with layers, heads, mlp_hidden, residual_width, parameters")]
+        case "explain": return [("--input \"a b c\"", "the input to trace (required): tokens separated by spaces")] + variant
+                                + [("--html FILE", "also write the trace as a self-contained page: attention heatmaps, residual grids (default: none)"),
+                                   json("one object: the stages with every s-op's decoded and interpreter values, the residual stream, the heads' attention weights")]
         case "export-data": return [("-o, --output FILE", "write the data file (default: stdout)"),
                                     ("--seed N", "seed of the sample and the resample partners, as verify's (default: 0)")] + variant
                                     + [json("the data file (it is always JSON)")]

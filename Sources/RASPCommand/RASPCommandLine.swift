@@ -24,6 +24,7 @@ public enum RASPCommandLine {
         ("run", "run the compiled model: rasp run FILE --input \"...\" | --inputs FILE|- [--variant V] [--variant-seed N] [--json]"),
         ("circuit", "print the golden circuit the compiler derives: rasp circuit FILE [--format rasp|eap-ig|edge-pruning|acdc] [-o circuit.json]"),
         ("prune", "recover a circuit: rasp prune FILE [--method edge-pruning|acdc|eap|eap-ig|patching|random] [--repair] [--ablation zero|mean|resample] [--seed N] [--variant compiled|rotated|noisy] [--variant-seed N] [-o circuit.json] [--quiet]; Edge Pruning: [--preset ours|paper|paper-xproportion] [--steps N] [--lr R] [--lambda-lr R] [--target-sparsity S] [--sparsity-warmup F] [--penalty L] [--objective margin|kl|both|cross-entropy] [--margin F] [--temperature T] [--attention-warmup F] [--attention-start S] [--estimator hard-concrete|disarm|hybrid] [--sequences-per-step N] [--initial-log-alpha A] [--node-masks]; ACDC: [--tau T]; EAP-IG: [--ig-steps N]"),
+        ("explain", "a teaching trace of the model on one input: rasp explain FILE --input \"a b c\" [--variant V] [--variant-seed N] [--json] [--html FILE]"),
         ("export-data", "the evaluation data a task and the verifier use: rasp export-data FILE [-o data.json] [--seed N] [--variant V] [--variant-seed N]"),
         ("draw", "draw the golden circuit, or a recovered one against it, as SVG: rasp draw FILE [--circuit C.json] [--format F] [--variant V] [--variant-seed N] [--ablation A] [-o circuit.svg]"),
         ("verify", "judge a circuit against the golden one: rasp verify FILE --circuit C.json [--format F] [--golden G.json] [--ablation A] [--variant V] [--variant-seed N] [--seed N] [--json]"),
@@ -72,6 +73,7 @@ public enum RASPCommandLine {
             case "compile": return try CompileCommand.run(rest, console: console)
             case "run": return try RunCommand.run(rest, console: console)
             case "circuit": return try CircuitCommand.run(rest, console: console)
+            case "explain": return try ExplainCommand.run(rest, console: console)
             case "export-data": return try ExportDataCommand.run(rest, console: console)
             case "prune": return try PruneCommand.run(rest, console: console)
             case "verify": return try VerifyCommand.run(rest, console: console)

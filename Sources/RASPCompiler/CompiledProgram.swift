@@ -68,9 +68,15 @@ public struct CompiledProgram: Sendable {
     /// Decodes one position of the output block: the number (numerical), the value of the largest
     /// one-hot entry (categorical), or `none` when the block is all near zero.
     public func decode(_ block: UnsafeBufferPointer<Double>) -> Value {
-        if outputIsNumerical { return .real(block[0]) }
-        let best = readout.category(block.baseAddress!, width: block.count)
-        return best < 0 ? .none : nodes[outputNode].values.values[best]
+        decode(block, node: outputNode)
+    }
+
+    /// Decodes one position of compile node `node`'s block of residual dimensions (in the order of
+    /// `layout.nodeDimensions[node]`) by the same rule as the output.
+    public func decode(_ block: UnsafeBufferPointer<Double>, node: Int) -> Value {
+        if nodes[node].encoding == .numerical { return .real(block[0]) }
+        let best = Readout.compiledCategorical.category(block.baseAddress!, width: block.count)
+        return best < 0 ? .none : nodes[node].values.values[best]
     }
 
     /// Decodes every non-BOS position of a batch's output array.

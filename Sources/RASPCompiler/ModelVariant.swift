@@ -15,6 +15,10 @@ public struct VariantModel: Sendable {
     /// The relative noise `e` of a noisy model; 0 otherwise.
     public var noise: Double
     public var model: DenseTransformer
+    /// The change of basis R of the residual stream (orthonormal, width x width) of a rotated or noisy
+    /// model, whose stream is the compiled one times R (exactly for rotated, up to the noise for noisy);
+    /// nil for the compiled model, whose stream is in the compiled basis.
+    public var basis: Matrix? = nil
 
     /// The noise levels tried, largest first: 1e-1, 3e-2, 1e-2, ..., 3e-9, 1e-9.
     public static let noiseLevels: [Double] = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6,
@@ -36,13 +40,14 @@ extension CompiledProgram {
         guard base.width <= DenseTransformer.maximumRotatedWidth else {
             throw VariantError(message: "the \(variant.rawValue) variant is built for residual streams up to \(DenseTransformer.maximumRotatedWidth) wide; '\(program.name)' has \(base.width)")
         }
-        let rotated = base.rotated(by: DenseTransformer.randomRotation(width: base.width, seed: seed))
-        if variant == .rotated { return VariantModel(variant: .rotated, seed: seed, noise: 0, model: rotated) }
+        let rotation = DenseTransformer.randomRotation(width: base.width, seed: seed)
+        let rotated = base.rotated(by: rotation)
+        if variant == .rotated { return VariantModel(variant: .rotated, seed: seed, noise: 0, model: rotated, basis: rotation) }
         let noise = rotated.noise(seed: seed)
         for level in VariantModel.noiseLevels {
             let candidate = rotated.adding(noise, scale: level)
             if agreesWithInterpreter(EdgeMaskedModel(model: candidate), evaluation: evaluation) {
-                return VariantModel(variant: .noisy, seed: seed, noise: level, model: candidate)
+                return VariantModel(variant: .noisy, seed: seed, noise: level, model: candidate, basis: rotation)
             }
         }
         throw VariantError(message: "no noise level from 1e-1 down to 1e-9 keeps the outputs of '\(program.name)' equal to the interpreter's")
