@@ -79,7 +79,7 @@ import RASPTestSupport
     }
 
     @Test func everyCommandDocumentsEachOptionItTakes() {
-        for command in ["eval", "run", "explain", "compile", "circuit", "export-data", "prune", "verify", "check", "compare", "bench"] {
+        for command in ["eval", "run", "explain", "compile", "circuit", "export-data", "prune", "verify", "draw", "check", "compare", "bench"] {
             let help = rasp(command, "--help")
             #expect(help.status == 0)
             let refused = rasp(command, "--no-such-option")
