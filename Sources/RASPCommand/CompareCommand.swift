@@ -43,8 +43,7 @@ enum CompareCommand {
                                                                                     labels: CircuitPicture.labels(of: p.compiled)))
             for variant in settings.variants {
                 guard let model = p.variant(VariantOptions(variant: variant, seed: variantSeed), console: console) else { return RASPCommandLine.Status.failure }
-                progress.step("\(variant.rawValue), \(settings.ablations.map(\.rawValue).joined(separator: ", ")) (\(Clock.format(Clock.now() - start)))")
-                let compared = compareAblations(p, golden: golden, model: model, settings: settings)
+                let compared = compareAblations(p, golden: golden, model: model, settings: settings, progress: progress)
                 runs += compared
                 if arguments.options["html"] != nil { section.add(compared, variant: variant.rawValue, firstAblation: settings.ablations[0].rawValue) }
             }
@@ -89,22 +88,24 @@ enum CompareCommand {
 
     /// Every ablation's task side by side (they are independent, and one task alone leaves a core idle
     /// on small programs); runs come back in the order of `settings.ablations`.
-    static func compareAblations(_ p: Pipeline, golden: Circuit, model: VariantModel, settings: Settings) -> [ComparisonRun] {
+    static func compareAblations(_ p: Pipeline, golden: Circuit, model: VariantModel, settings: Settings, progress: Progress) -> [ComparisonRun] {
         let results = ResultList(count: settings.ablations.count)
         DispatchQueue.concurrentPerform(iterations: settings.ablations.count) { i in
-            results.set(i, compare(p, golden: golden, model: model, ablation: settings.ablations[i], settings: settings))
+            results.set(i, compare(p, golden: golden, model: model, ablation: settings.ablations[i], settings: settings, progress: progress))
         }
         return results.all.flatMap { $0 }
     }
 
     /// Every method on one task, judged against the golden circuit.
-    static func compare(_ p: Pipeline, golden: Circuit, model: VariantModel, ablation: Ablation.Kind, settings: Settings) -> [ComparisonRun] {
+    static func compare(_ p: Pipeline, golden: Circuit, model: VariantModel, ablation: Ablation.Kind, settings: Settings,
+                        progress: Progress) -> [ComparisonRun] {
         let task = p.task(model, ablation: ablation)
         let unidentifiable = Verifier.unidentifiableEdges(golden: golden, task: task)
         var runs: [ComparisonRun] = []
         for id in settings.methods {
             let method = Methods.make(id, settings: settings.methodSettings)!
             for seed in method.usesSeed ? settings.seeds : [settings.seeds[0]] {
+                progress.step("\(model.variant.rawValue), \(ablation.rawValue), \(id)" + (method.usesSeed ? " seed \(seed)" : ""))
                 let result = method.discover(task, seed: seed, progress: nil)
                 let circuit = Circuit.recovered(program: p.program.name, graph: task.graph, scores: result.scores, kept: result.circuit,
                                                 method: id, ablation: ablation.rawValue, seed: Int(seed), variant: model.variant.rawValue,

@@ -16,6 +16,8 @@ public final class Console: @unchecked Sendable {
     public let errIsTerminal: Bool
     /// A progress line is on the terminal and must be cleared before other text.
     private var progressShowing = false
+    /// Progress may come from worker threads (`compare` runs ablations side by side).
+    private let progressLock = NSLock()
 
     /// `out` returns false when the text could not be written; `stdin` returns up to the given number
     /// of bytes, none at the end of the input.
@@ -68,6 +70,8 @@ public final class Console: @unchecked Sendable {
     /// Progress on stderr: on a terminal one line rewritten in place (cleared before any other text);
     /// elsewhere only lines marked `permanent` are written, one line each.
     public func progress(_ s: String, permanent: Bool) {
+        progressLock.lock()
+        defer { progressLock.unlock() }
         if errIsTerminal {
             writeErr("\r\u{1B}[2K" + s)
             progressShowing = true
@@ -78,6 +82,8 @@ public final class Console: @unchecked Sendable {
 
     /// Removes the progress line from the terminal.
     public func clearProgress() {
+        progressLock.lock()
+        defer { progressLock.unlock() }
         guard progressShowing else { return }
         progressShowing = false
         writeErr("\r\u{1B}[2K")
