@@ -31,56 +31,81 @@ extension Circuit {
         case .edgePruning:
             let reverse = Dictionary(uniqueKeysWithValues: EdgeListFormat.names.map { ($1, $0) })
             return JSON.array(kept.map { .array([.string(reverse[$0.from] ?? $0.from), .string(reverse[$0.to] ?? $0.to)]) }).pretty()
-        case .acdc: return JSON.array(ACDCFormat.entries(of: kept, layers: graph.layers)).pretty()
+        case .acdc: return JSON.array(ACDCFormat.entries(of: kept, graph: graph)).pretty()
         }
     }
 }
 
 extension ACDCFormat {
+    /// A TransformerLens hook and its index, as ACDC names one end of an edge.
+    typealias ExportedHook = (name: String, index: [Int?])
+
     /// ACDC's entries for our edges, with the edges inside each component they pass through.
-    static func entries(of edges: [Circuit.Edge], layers: Int) -> [JSON] {
+    static func entries(of edges: [Circuit.Edge], graph: ComputeGraph) -> [JSON] {
         var out: [JSON] = []
         var inside: Set<String> = []
-        func entry(_ child: (String, [Int?]), _ parent: (String, [Int?])) -> JSON {
+        func entry(_ child: ExportedHook, _ parent: ExportedHook) -> JSON {
             let index: ([Int?]) -> JSON = { .array($0.map { $0.map(JSON.int) ?? .null }) }
-            return .array([.array([.string(child.0), index(child.1), .string(parent.0), index(parent.1)]), .bool(true)])
+            return .array([.array([.string(child.name), index(child.index), .string(parent.name), index(parent.index)]), .bool(true)])
         }
         for e in edges {
-            guard let parent = hook(writer: e.from), let child = hook(reader: e.to, layers: layers) else { continue }
-            out.append(entry(child, parent))
+            guard let w = graph.writerIndex(named: e.from), let r = graph.readerIndex(named: e.to) else { continue }
+            out.append(entry(hook(graph.readers[r], layers: graph.layers), hook(graph.writers[w])))
             for node in [e.from, e.to] { inside.insert(node) }
         }
         for node in inside.sorted() {
-            let parts = node.split(separator: ".")
-            guard let l = Int(parts[0].dropFirst()) else { continue }
-            if parts.count == 1, parts[0].hasPrefix("m") {
-                out.append(entry(("blocks.\(l).hook_mlp_out", [nil]), ("blocks.\(l).hook_mlp_in", [nil])))
-            } else if parts.count >= 2, let h = Int(parts[1].dropFirst()) {
-                let head: [Int?] = [nil, nil, h]
-                if parts.count == 2 {
-                    for x in ["q", "k", "v"] { out.append(entry(("blocks.\(l).attn.hook_result", head), ("blocks.\(l).attn.hook_\(x)", head))) }
-                } else {
-                    out.append(entry(("blocks.\(l).attn.hook_\(parts[2])", head), ("blocks.\(l).hook_\(parts[2])_input", head)))
-                }
-            }
+            let steps = graph.writerIndex(named: node).map { internalEdges(graph.writers[$0]) }
+                ?? graph.readerIndex(named: node).map { internalEdges(graph.readers[$0]) } ?? []
+            out += steps.map { entry($0.child, $0.parent) }
         }
         return out
     }
 
-    static func hook(writer: String) -> (String, [Int?])? {
-        if writer == "tok" { return ("hook_embed", [nil]) }
-        if writer == "pos" { return ("hook_pos_embed", [nil]) }
-        let parts = writer.split(separator: ".")
-        guard let l = Int(parts[0].dropFirst()) else { return nil }
-        if parts.count == 2, let h = Int(parts[1].dropFirst()) { return ("blocks.\(l).attn.hook_result", [nil, nil, h]) }
-        return ("blocks.\(l).hook_mlp_out", [nil])
+    /// The edges ACDC's graph has inside a component: a head's result from its q, k and v; an MLP's
+    /// output from its input.
+    static func internalEdges(_ writer: ComputeGraph.Writer) -> [(child: ExportedHook, parent: ExportedHook)] {
+        switch writer {
+        case .tokens, .positions: return []
+        case .head(let l, let h):
+            return ["q", "k", "v"].map { (("blocks.\(l).attn.hook_result", [nil, nil, h]), ("blocks.\(l).attn.hook_\($0)", [nil, nil, h])) }
+        case .mlp(let l): return [(("blocks.\(l).hook_mlp_out", [nil]), ("blocks.\(l).hook_mlp_in", [nil]))]
+        }
     }
 
-    static func hook(reader: String, layers: Int) -> (String, [Int?])? {
-        if reader == "out" { return ("blocks.\(layers - 1).hook_resid_post", [nil]) }
-        let parts = reader.split(separator: ".")
-        guard let l = Int(parts[0].dropFirst()) else { return nil }
-        if parts.count == 3, let h = Int(parts[1].dropFirst()) { return ("blocks.\(l).hook_\(parts[2])_input", [nil, nil, h]) }
-        return ("blocks.\(l).hook_mlp_in", [nil])
+    /// A head input's hook from its `_input` hook; an MLP input's as the MLP's own.
+    static func internalEdges(_ reader: ComputeGraph.Reader) -> [(child: ExportedHook, parent: ExportedHook)] {
+        switch reader {
+        case .output: return []
+        case .mlp(let l): return internalEdges(ComputeGraph.Writer.mlp(layer: l))
+        case .query(let l, let h), .key(let l, let h), .value(let l, let h):
+            let x = inputLetter(reader)
+            return [(("blocks.\(l).attn.hook_\(x)", [nil, nil, h]), ("blocks.\(l).hook_\(x)_input", [nil, nil, h]))]
+        }
+    }
+
+    static func inputLetter(_ reader: ComputeGraph.Reader) -> String {
+        switch reader {
+        case .query: return "q"
+        case .key: return "k"
+        case .value: return "v"
+        case .mlp, .output: return ""
+        }
+    }
+
+    static func hook(_ writer: ComputeGraph.Writer) -> ExportedHook {
+        switch writer {
+        case .tokens: return ("hook_embed", [nil])
+        case .positions: return ("hook_pos_embed", [nil])
+        case .head(let l, let h): return ("blocks.\(l).attn.hook_result", [nil, nil, h])
+        case .mlp(let l): return ("blocks.\(l).hook_mlp_out", [nil])
+        }
+    }
+
+    static func hook(_ reader: ComputeGraph.Reader, layers: Int) -> ExportedHook {
+        switch reader {
+        case .output: return ("blocks.\(layers - 1).hook_resid_post", [nil])
+        case .mlp(let l): return ("blocks.\(l).hook_mlp_in", [nil])
+        case .query(let l, let h), .key(let l, let h), .value(let l, let h): return ("blocks.\(l).hook_\(inputLetter(reader))_input", [nil, nil, h])
+        }
     }
 }
