@@ -76,14 +76,27 @@ public enum Compiler {
         let parts = weightParts(graph: graph, allocation: allocation, layout: layout)
         let total = parts.reduce(0) { $0 + $1.weights }
         guard total > maximumWeights, let largest = parts.max(by: { $0.weights < $1.weights }) else { return }
-        throw CompileError("the compiled model would have about \(grouped(total)) weights, more than the limit of \(grouped(maximumWeights)); the largest part is \(largest.what) (\(grouped(largest.weights)) weights)", at: largest.location)
+        let what = describe(largest.subject, graph: graph, allocation: allocation, layout: layout)
+        throw CompileError("the compiled model would have about \(grouped(total)) weights, more than the limit of \(grouped(maximumWeights)); the largest part is \(what) (\(grouped(largest.weights)) weights)", at: largest.location)
     }
 
-    /// One part of the weight estimate: a head, one layer's MLP, or the embeddings.
+    /// One part of the weight estimate: a head, one layer's MLP, or the embeddings. Only the largest
+    /// part of a refused model is ever described, so the description is made then.
     struct WeightPart {
+        enum Subject { case head(node: Int), mlp(layer: Int), embeddings }
         var weights: Int
-        var what: String
+        var subject: Subject
         var location: SourceLocation
+    }
+
+    static func describe(_ subject: WeightPart.Subject, graph: CompileGraph, allocation: LayerAllocation, layout: ResidualLayout) -> String {
+        switch subject {
+        case .head(let id): return "'\(graph.nodes[id].label)'"
+        case .embeddings: return "the embeddings of the \(grouped(layout.width))-dimensional residual stream"
+        case .mlp(let l):
+            let labels = allocation.mlps[l].map { "'\(graph.nodes[$0].label)'" }
+            return labels.count == 1 ? labels[0] : "the MLP of layer \(l) (m\(l)), which computes \(listed(labels))"
+        }
     }
 
     /// The weights of every head and every layer's MLP, and of the matrices as wide as the residual stream.
@@ -98,13 +111,12 @@ public enum Compiler {
                 case .selectorWidth(let s): w = (width(s.queries) + 1) * (width(s.keys) + 1) + 1
                 default: break
                 }
-                parts.append(WeightPart(weights: w, what: "'\(graph.nodes[id].label)'", location: graph.nodes[id].location))
+                parts.append(WeightPart(weights: w, subject: .head(node: id), location: graph.nodes[id].location))
             }
             if let mlp = mlpPart(layer: l, graph: graph, allocation: allocation, width: width) { parts.append(mlp) }
         }
         let embeddings = (graph.nodes.count + layout.width) * layout.width
-        parts.append(WeightPart(weights: embeddings, what: "the embeddings of the \(grouped(layout.width))-dimensional residual stream",
-                                location: graph.nodes[graph.output].location))
+        parts.append(WeightPart(weights: embeddings, subject: .embeddings, location: graph.nodes[graph.output].location))
         return parts
     }
 
@@ -134,9 +146,7 @@ public enum Compiler {
             if i * h + h * out > largest.weights { largest = (i * h + h * out, id) }
         }
         guard largest.weights >= 0 else { return nil }
-        let labels = allocation.mlps[l].map { "'\(graph.nodes[$0].label)'" }
-        let what = labels.count == 1 ? labels[0] : "the MLP of layer \(l) (m\(l)), which computes \(listed(labels))"
-        return WeightPart(weights: inputs * hidden + hidden * outputs, what: what, location: graph.nodes[largest.node].location)
+        return WeightPart(weights: inputs * hidden + hidden * outputs, subject: .mlp(layer: l), location: graph.nodes[largest.node].location)
     }
 
     /// "'a'", "'a' and 'b'", "'a', 'b' and 'c'", "'a', 'b', 'c' and 4 more".
