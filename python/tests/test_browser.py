@@ -96,7 +96,7 @@ def test_the_full_check_report_of_ci_renders(tmp):
     path = os.environ.get("RASP_CHECK_HTML")
     if not path:
         pytest.skip("RASP_CHECK_HTML is not set (.ci/run sets it)")
-    html = Path(path)
+    html = Path(path) if Path(path).is_absolute() else REPO / path
     text = html.read_text()
     dom = render(html, tmp)
     rows = count_class(text, "variant")
