@@ -71,7 +71,7 @@ public final class CircuitTask: @unchecked Sendable {
             Group(batch: batches[g], partners: partners?[g], reference: masked.outputs(batches[g]))
         }
         groups = built
-        means = ablation == .mean ? built.map { masked.meanAblation(CircuitTask.pieces($0.batch, size: 256)) } : []
+        means = ablation == .mean ? built.map { CircuitTask.meanAblation(masked, $0.batch) } : []
         let cached = built.reduce(0) { $0 + $1.batch.count * masked.arenaValues(length: $1.batch.length) } <= CircuitTask.partnerCacheLimit
         partnerArenas = built.map { g in cached ? g.partners.map { masked.writerArena($0) } : nil }
         slices = built.indices.flatMap { g in
@@ -128,6 +128,11 @@ public final class CircuitTask: @unchecked Sendable {
     }
 
     static func pieces(_ batch: TokenBatch, size: Int) -> [TokenBatch] { cut(count: batch.count, size: size).map { batch.slice($0) } }
+
+    /// The mean ablation of one group's sequences (all of one length), as the task uses it.
+    public static func meanAblation(_ masked: EdgeMaskedModel, _ batch: TokenBatch) -> Ablation {
+        masked.meanAblation(pieces(batch, size: 256))
+    }
 
     public var edgeCount: Int { graph.edges.count }
     public var sequenceCount: Int { groups.reduce(0) { $0 + $1.batch.count } }

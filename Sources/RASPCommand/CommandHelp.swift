@@ -30,7 +30,8 @@ enum CommandHelp {
                                 + [("--html FILE", "also write the trace as a self-contained page: attention heatmaps, residual grids (default: none)"),
                                    json("one object: the stages with every s-op's decoded and interpreter values, the residual stream, the heads' attention weights")]
         case "export-data": return [("-o, --output FILE", "write the data file (default: stdout)"),
-                                    ("--seed N", "seed of the sample and the resample partners, as verify's (default: 0)")] + variant
+                                    ("--seed N", "seed of the sample and the resample partners, as verify's (default: 0)"),
+                                    ("--means", "also each writer's mean-ablation replacement per input length, in the residual stream")] + variant
                                     + [json("the data file (it is always JSON)")]
         case "circuit": return [("-o, --output FILE", "write the golden circuit to FILE, creating its directory (default: stdout)"),
                                 ("--format F", "rasp, eap-ig (tok and pos as one input node), edge-pruning or acdc (default: rasp)"),
