@@ -2,7 +2,7 @@ import Discovery
 
 /// The options of the discovery methods, shared by `prune` and `check`.
 enum MethodOptions {
-    static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "temperature", "sequences-per-step",
+    static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "faithfulness-lr", "temperature", "sequences-per-step",
                                            "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset", "tau", "ig-steps", "acdc-metric"]
     static let flagNames: Set<String> = ["node-masks"]
 
@@ -13,6 +13,7 @@ enum MethodOptions {
         c.targetSparsity = try arguments.number("target-sparsity", default: c.targetSparsity, range: 0...2)
         c.learningRate = try arguments.number("lr", default: c.learningRate, range: 1e-6...100)
         c.lambdaLearningRate = try arguments.number("lambda-lr", default: c.lambdaLearningRate, range: 0...100)
+        c.faithfulnessRate = try arguments.number("faithfulness-lr", default: c.faithfulnessRate, range: 0...1000)
         c.temperature = try arguments.number("temperature", default: c.temperature, range: 1e-3...1e3)
         c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...4_096)
         c.initialLogAlpha = try arguments.number("initial-log-alpha", default: c.initialLogAlpha, range: -20...20)

@@ -8,6 +8,9 @@ public struct PruningConfiguration: Sendable, Equatable {
     public var learningRate = 0.05
     /// Plain gradient-ascent rate of the Lagrange multipliers lambda1, lambda2.
     public var lambdaLearningRate = 0.05
+    /// Ascent rate of a multiplier mu on the objective, a constraint "the circuit is faithful" beside the
+    /// sparsity one: after the target's ramp, mu += rate * loss each step (mu starts at 1; 0: off).
+    public var faithfulnessRate = 0.0
     /// The expected sparsity the Lagrangian aims at; 1 means "as sparse as the outputs allow". The target
     /// ramps linearly from 0 over the first `warmupFraction` of the steps, as in the paper.
     public var targetSparsity = 1.0

@@ -103,6 +103,8 @@ struct PruningTrainer {
     var nodeAdam: Adam
     var lagrangian: SparsityLagrangian
     var schedule: StepSchedule
+    /// The faithfulness multiplier on the objective (1 unless `faithfulnessRate` > 0).
+    var faithfulnessWeight = 1.0
 
     init(task: CircuitTask, configuration c: PruningConfiguration, seed: UInt64) {
         self.task = task
@@ -196,16 +198,19 @@ struct PruningTrainer {
         var gradient = [Double](repeating: 0, count: task.edgeCount)
         for e in gradient.indices {
             let w = graph.edges[e].writer
-            gradient[e] = dm[e] * nodes.z[w] * edges.derivative[e] + perEdge * dDensity[e] + (extra?[e] ?? 0)
+            gradient[e] = faithfulnessWeight * dm[e] * nodes.z[w] * edges.derivative[e] + perEdge * dDensity[e] + (extra?[e] ?? 0)
         }
         let warmup = min(1, Double(step + 1) / Double(max(1, c.steps / 20)))
         edgeAdam.update(&edges.logAlpha, gradient: gradient, scale: warmup)
         if c.nodeMasks {
             var nodeGradient = [Double](repeating: 0, count: graph.writers.count)
-            for (e, edge) in graph.edges.enumerated() { nodeGradient[edge.writer] += dm[e] * edges.z[e] * nodes.derivative[edge.writer] }
+            for (e, edge) in graph.edges.enumerated() {
+                nodeGradient[edge.writer] += faithfulnessWeight * dm[e] * edges.z[e] * nodes.derivative[edge.writer]
+            }
             nodeAdam.update(&nodes.logAlpha, gradient: nodeGradient, scale: warmup)
         }
         if c.penalty == nil { lagrangian.ascend(sparsity: sparsity, step: step) }
+        if step >= lagrangian.rampSteps { faithfulnessWeight += c.faithfulnessRate * loss }
         return TrainingPoint(step: step + 1, loss: loss, sparsity: sparsity)
     }
 
