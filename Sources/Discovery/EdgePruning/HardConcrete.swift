@@ -17,14 +17,17 @@ public enum HardConcrete {
     @inline(__always)
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
-    /// One sample of z and dz/dlog_alpha for noise u in (0, 1).
+    /// One sample of z and dz/dlog_alpha for noise u in (0, 1). With `straightThrough`, a sample
+    /// clamped at 0 or 1 keeps the derivative of the stretched value (the clamp is passed straight
+    /// through, Bengio, Leonard, Courville 2013), so a gate at its limits still hears the objective.
     @inline(__always)
-    public static func sample(logAlpha: Double, noise u: Double) -> (z: Double, derivative: Double) {
+    public static func sample(logAlpha: Double, noise u: Double, straightThrough: Bool = false) -> (z: Double, derivative: Double) {
         let s = sigmoid((log(u) - log(1 - u) + logAlpha) / beta)
         let stretched = s * (zeta - gamma) + gamma
-        if stretched <= 0 { return (0, 0) }
-        if stretched >= 1 { return (1, 0) }
-        return (stretched, (zeta - gamma) * s * (1 - s) / beta)
+        let derivative = (zeta - gamma) * s * (1 - s) / beta
+        if stretched <= 0 { return (0, straightThrough ? derivative : 0) }
+        if stretched >= 1 { return (1, straightThrough ? derivative : 0) }
+        return (stretched, derivative)
     }
 
     /// P(z != 0) = sigmoid(log_alpha - beta log(-gamma / zeta)) (Louizos et al., eq. 12): the expected L0

@@ -48,6 +48,9 @@ public struct PruningConfiguration: Sendable, Equatable {
 public enum GateEstimator: String, Sendable, CaseIterable {
     /// Hard-concrete gates, differentiated through the sample (Louizos et al. 2018; Bhaskar et al. 2024).
     case hardConcrete = "hard-concrete"
+    /// The same samples, with the clamp at 0 and 1 passed straight through: a clamped gate keeps the
+    /// derivative of its stretched value, so the objective reaches gates at their limits.
+    case straightThrough = "straight-through"
     /// Binary gates b = 1[u < sigmoid(phi)] and DisARM (Dong, Mnih, Tucker 2020), the low-variance form
     /// of ARM (Yin and Zhou 2019; L0-ARM, Li and Ji 2019): two forward passes of actual circuits per step,
     /// unbiased even where the model is piecewise constant in a mask (a discretising MLP after a head).

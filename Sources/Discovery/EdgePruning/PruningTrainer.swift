@@ -15,8 +15,10 @@ struct GateSet {
         derivative = [Double](repeating: 0, count: count)
     }
 
-    mutating func sample(_ random: inout SplitMix64) {
-        for i in logAlpha.indices { (z[i], derivative[i]) = HardConcrete.sample(logAlpha: logAlpha[i], noise: random.nextUnit()) }
+    mutating func sample(_ random: inout SplitMix64, straightThrough: Bool = false) {
+        for i in logAlpha.indices {
+            (z[i], derivative[i]) = HardConcrete.sample(logAlpha: logAlpha[i], noise: random.nextUnit(), straightThrough: straightThrough)
+        }
     }
 
     /// The expected density (mean P(z != 0), Louizos et al. eq. 12) and its derivative per gate.
@@ -123,7 +125,7 @@ struct PruningTrainer {
     /// and move the parameters (Adam) and the multipliers (ascent).
     mutating func step(_ step: Int) -> TrainingPoint {
         switch configuration.estimator {
-        case .hardConcrete: return hardConcreteStep(step)
+        case .hardConcrete, .straightThrough: return hardConcreteStep(step)
         case .disarm: return disarmStep(step)
         case .hybrid:
             let point = hardConcreteStep(step, extra: disarmGradient(step).gradient)
@@ -182,8 +184,8 @@ struct PruningTrainer {
     /// The paper's step: sample hard-concrete gates and differentiate through the sample.
     mutating func hardConcreteStep(_ step: Int, extra: [Double]? = nil) -> TrainingPoint {
         let graph = task.graph, c = configuration
-        edges.sample(&random)
-        if c.nodeMasks { nodes.sample(&random) }
+        edges.sample(&random, straightThrough: c.estimator == .straightThrough)
+        if c.nodeMasks { nodes.sample(&random, straightThrough: c.estimator == .straightThrough) }
         let masks = graph.edges.indices.map { edges.z[$0] * nodes.z[graph.edges[$0].writer] }
         // A gate sampled at exactly 0 (or 1) has no derivative: its edge's mask gradient is not needed.
         let wanted = graph.edges.indices.map { e in
