@@ -113,6 +113,8 @@ enum CommandHelp {
             ("--steps N", "Edge Pruning steps (default: \(c.steps))"),
             ("--lr R", "learning rate of the log-alphas (default: \(c.learningRate))"),
             ("--lambda-lr R", "learning rate of the Lagrange multipliers (default: \(c.lambdaLearningRate))"),
+            ("--restore F", "the last fraction F of the steps trains the objective alone, no sparsity term (default: \(c.restoreFraction), off)"),
+            ("--restore-freezes", "in those steps keep the sparsity term with its multipliers frozen instead"),
             ("--faithfulness-lr R", "ascent rate of a multiplier on the objective after the sparsity ramp (default: \(c.faithfulnessRate), off)"),
             ("--target-sparsity S", "final target sparsity (default: \(c.targetSparsity))"),
             ("--sparsity-warmup F", "fraction of the steps the target ramps over (default: \(c.warmupFraction))"),

@@ -2,9 +2,9 @@ import Discovery
 
 /// The options of the discovery methods, shared by `prune` and `check`.
 enum MethodOptions {
-    static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "faithfulness-lr", "temperature", "sequences-per-step",
+    static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "faithfulness-lr", "restore", "temperature", "sequences-per-step",
                                            "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset", "tau", "ig-steps", "acdc-metric"]
-    static let flagNames: Set<String> = ["node-masks"]
+    static let flagNames: Set<String> = ["node-masks", "restore-freezes"]
 
     static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
         let preset = try arguments.choice("preset", default: "ours", among: ["ours", "paper", "paper-xproportion"])
@@ -14,6 +14,7 @@ enum MethodOptions {
         c.learningRate = try arguments.number("lr", default: c.learningRate, range: 1e-6...100)
         c.lambdaLearningRate = try arguments.number("lambda-lr", default: c.lambdaLearningRate, range: 0...100)
         c.faithfulnessRate = try arguments.number("faithfulness-lr", default: c.faithfulnessRate, range: 0...1000)
+        c.restoreFraction = try arguments.number("restore", default: c.restoreFraction, range: 0...0.5)
         c.temperature = try arguments.number("temperature", default: c.temperature, range: 1e-3...1e3)
         c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...4_096)
         c.initialLogAlpha = try arguments.number("initial-log-alpha", default: c.initialLogAlpha, range: -20...20)
@@ -27,6 +28,7 @@ enum MethodOptions {
         c.attentionWarmup = try arguments.number("attention-warmup", default: c.attentionWarmup, range: 0...1)
         c.attentionStart = try arguments.number("attention-start", default: c.attentionStart, range: 1e-3...1)
         if arguments.has("node-masks") { c.nodeMasks = true }
+        if arguments.has("restore-freezes") { c.restoreFreezes = true }
         var s = MethodSettings()
         s.pruning = c
         s.acdcThreshold = try arguments.number("tau", default: s.acdcThreshold, range: 0...1e6)

@@ -11,6 +11,11 @@ public struct PruningConfiguration: Sendable, Equatable {
     /// Ascent rate of a multiplier mu on the objective, a constraint "the circuit is faithful" beside the
     /// sparsity one: after the target's ramp, mu += rate * loss each step (mu starts at 1; 0: off).
     public var faithfulnessRate = 0.0
+    /// The last fraction of the steps trains the objective alone (no sparsity term): edges whose absence
+    /// costs faithfulness come back (0: off).
+    public var restoreFraction = 0.0
+    /// In the restore phase, keep the sparsity term with its multipliers frozen instead of dropping it.
+    public var restoreFreezes = false
     /// The expected sparsity the Lagrangian aims at; 1 means "as sparse as the outputs allow". The target
     /// ramps linearly from 0 over the first `warmupFraction` of the steps, as in the paper.
     public var targetSparsity = 1.0

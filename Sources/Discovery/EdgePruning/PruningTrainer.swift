@@ -151,8 +151,15 @@ struct PruningTrainer {
         }
         let warmup = min(1, Double(step + 1) / Double(max(1, c.steps / 20)))
         edgeAdam.update(&edges.logAlpha, gradient: gradient, scale: warmup)
-        if c.penalty == nil { lagrangian.ascend(sparsity: sparsity, step: step) }
+        if c.penalty == nil, !isRestoring(step) { lagrangian.ascend(sparsity: sparsity, step: step) }
         return TrainingPoint(step: step + 1, loss: loss, sparsity: sparsity)
+    }
+
+    /// Whether `step` is in the last `restoreFraction` of the steps, where the sparsity term is off and
+    /// only the objective moves the gates: edges the circuit needs come back, the others stay out.
+    func isRestoring(_ step: Int) -> Bool {
+        let c = configuration
+        return c.restoreFraction > 0 && Double(step) >= Double(c.steps) * (1 - c.restoreFraction)
     }
 
     /// The DisARM estimate of dE[L]/dphi, and the mean of the two losses.
@@ -177,7 +184,8 @@ struct PruningTrainer {
 
     /// d(sparsity term)/dp_e at `step`: the Lagrangian's slope in s = 1 - mean p, or the ramped penalty.
     func sparsityWeight(sparsity: Double, step: Int) -> Double {
-        configuration.penalty.map { $0 * min(1, Double(step + 1) / Double(lagrangian.rampSteps)) }
+        if isRestoring(step), configuration.restoreFreezes == false { return 0 }
+        return configuration.penalty.map { $0 * min(1, Double(step + 1) / Double(lagrangian.rampSteps)) }
             ?? -lagrangian.slope(sparsity: sparsity, step: step) / Double(task.edgeCount)
     }
 
@@ -211,7 +219,7 @@ struct PruningTrainer {
             }
             nodeAdam.update(&nodes.logAlpha, gradient: nodeGradient, scale: warmup)
         }
-        if c.penalty == nil { lagrangian.ascend(sparsity: sparsity, step: step) }
+        if c.penalty == nil, !isRestoring(step) { lagrangian.ascend(sparsity: sparsity, step: step) }
         if step >= lagrangian.rampSteps { faithfulnessWeight += c.faithfulnessRate * loss }
         return TrainingPoint(step: step + 1, loss: loss, sparsity: sparsity)
     }
