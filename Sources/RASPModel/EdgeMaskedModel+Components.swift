@@ -6,13 +6,17 @@ extension EdgeMaskedModel {
         writerForm[w] == .residual ? pass.scratch : pass.writers + pass.n * writerStart[w]
     }
 
-    /// y_w = z_w O_w for a writer that writes the residual stream.
+    /// y_w = z_w O_w for a writer that writes the residual stream (over the firing units of an MLP).
     func project(_ w: Int, _ pass: Pass) {
         guard let o = writerProjection[w] else { return }
         let y = pass.writers + pass.n * writerStart[w]
         y.update(repeating: 0, count: pass.n * writerWidth[w])
         o.values.withUnsafeBufferPointer {
-            Kernel.multiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns)
+            if let l = mlpLayer(ofWriter: w), let (units, counts) = pass.firing.sparse(l) {
+                Kernel.sparseMultiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns, units: units, counts: counts)
+            } else {
+                Kernel.multiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns)
+            }
         }
     }
 
@@ -62,6 +66,7 @@ extension EdgeMaskedModel {
         let (u, width) = input(r, pass)
         let z = nativeOutput(w, pass)
         for i in 0..<(pass.n * width) { z[i] = u[i] > 0 ? u[i] : 0 }
+        pass.firing.record(l, preActivations: u)
         project(w, pass)
     }
 }
