@@ -25,8 +25,9 @@ extension EdgeMaskedModel {
         pass.attention + pass.n * pass.t * (l * graph.headSlots + h)
     }
 
-    /// One head: a_ts = softmax_s(β q_t . k_s) over the visible keys (β the pass's attention scale, 1 for the model itself) (all, or s <= t when causal), then
-    /// z_t = sum_s a_ts v_s, sequence by sequence.
+    /// One head: a_ts = softmax_s(β q_t . k_s) over the visible keys (all, or s <= t when causal; β the
+    /// pass's attention scale, 1 for the model itself), then z_t = sum_s a_ts v_s, sequence by sequence.
+    /// A sequence's logits are one product of its queries and its transposed keys.
     func headForward(_ l: Int, _ h: Int, _ pass: Pass) {
         let r = readers(ofHead: l, h), w = writer(ofHead: l, h)
         let (q, dk) = input(r.q, pass), (k, _) = input(r.k, pass), (v, dv) = input(r.v, pass)
@@ -44,14 +45,14 @@ extension EdgeMaskedModel {
                 let base = b * t
                 // Keys transposed (dk x t), so each query's logits are rows of axpys.
                 for s in 0..<t { for j in 0..<dk { kt[j * t + s] = k[(base + s) * dk + j] } }
+                let logits = a + base * t
+                logits.update(repeating: 0, count: t * t)
+                Kernel.multiplyAdd(q + base * dk, kt, logits, rows: t, inner: dk, columns: t, scale: pass.attentionScale)
                 for p in 0..<t {
                     let row = base + p, visible = model.causal ? p + 1 : t
                     let arow = a + row * t
-                    arow.update(repeating: 0, count: t)
-                    for j in 0..<dk {
-                        let x = q[row * dk + j] * pass.attentionScale
-                        if x != 0 { Kernel.axpy(kt + j * t, arow, visible, scale: x) }
-                    }
+                    // A causal query's unseen keys keep probability 0.
+                    if visible < t { (arow + visible).update(repeating: 0, count: t - visible) }
                     Kernel.softmax(arow, visible)
                     Kernel.multiplyAdd(arow, v + base * dv, z + row * dv, rows: 1, inner: visible, columns: dv)
                 }

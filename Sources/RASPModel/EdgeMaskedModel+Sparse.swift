@@ -46,10 +46,10 @@ public final class FiringUnits: @unchecked Sendable {
         totals[l] = total
     }
 
-    /// The lists of MLP `l` when at most half its entries fire (below that the sparse kernels are faster
-    /// than the dense one), else nil.
+    /// The lists of MLP `l` when at most three quarters of its entries fire (the sparse kernels are
+    /// faster than the dense one up to about there), else nil.
     func sparse(_ l: Int) -> (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)? {
-        guard 2 * totals[l] <= rows * widths[l] else { return nil }
+        guard 4 * totals[l] <= 3 * rows * widths[l] else { return nil }
         return (UnsafePointer(units + starts[l]), UnsafePointer(counts + l * rows))
     }
 }

@@ -46,65 +46,6 @@ public enum Kernel {
         }
     }
 
-    /// `multiplyAdd` for an `a` whose row p is zero outside the columns `units[p * inner ..< p * inner +
-    /// counts[p]]` (increasing): out[p, j] += sum over those i of (a[p, i] * scale) b[i, j]. Each output is
-    /// summed over i in the same order as `multiplyAdd` sums it, without its zero terms, which add nothing
-    /// (an accumulator that starts at +0 never holds -0), so the results are the same bits.
-    @inline(__always)
-    public static func sparseMultiplyAdd(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
-                                         rows: Int, inner: Int, columns: Int, scale: Double = 1,
-                                         units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>) {
-        for p in 0..<rows {
-            let arow = a + p &* inner, orow = out + p &* columns, list = units + p &* inner
-            for q in 0..<Int(counts[p]) {
-                let i = Int(list[q])
-                let x = arow[i] * scale
-                if x == 0 { continue }
-                let brow = b + i &* columns
-                for j in 0..<columns { orow[j] += x * brow[j] }
-            }
-        }
-    }
-
-    /// out[p, i] = sum_j a[p, j] b[i, j], j in order, for the columns i listed for row p in `units[p *
-    /// columns ..< p * columns + counts[p]]`; other entries of out are left as they are. These are the
-    /// entries `multiplyAdd(a, bᵀ, out)` gives into a zeroed out, to the bit (its skipped terms are zero),
-    /// for a caller that needs only some of them: four listed columns at a time share each load of a.
-    @inline(__always)
-    public static func sparseTransposedProduct(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
-                                               rows: Int, inner: Int, columns: Int,
-                                               units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>) {
-        for p in 0..<rows {
-            let arow = a + p &* inner, orow = out + p &* columns, list = units + p &* columns
-            let count = Int(counts[p])
-            var q = 0
-            while q &+ 4 <= count {
-                let i0 = Int(list[q]), i1 = Int(list[q &+ 1]), i2 = Int(list[q &+ 2]), i3 = Int(list[q &+ 3])
-                let b0 = b + i0 &* inner, b1 = b + i1 &* inner, b2 = b + i2 &* inner, b3 = b + i3 &* inner
-                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                for j in 0..<inner {
-                    let x = arow[j]
-                    s0 += x * b0[j]
-                    s1 += x * b1[j]
-                    s2 += x * b2[j]
-                    s3 += x * b3[j]
-                }
-                orow[i0] = s0
-                orow[i1] = s1
-                orow[i2] = s2
-                orow[i3] = s3
-                q &+= 4
-            }
-            while q < count {
-                let i = Int(list[q]), brow = b + i &* inner
-                var s = 0.0
-                for j in 0..<inner { s += arow[j] * brow[j] }
-                orow[i] = s
-                q &+= 1
-            }
-        }
-    }
-
     /// sum_i a[i] b[i] with four partial sums, combined in a fixed order.
     @inline(__always)
     public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
