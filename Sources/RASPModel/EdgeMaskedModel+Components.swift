@@ -26,8 +26,9 @@ extension EdgeMaskedModel {
     }
 
     /// One head: a_ts = softmax_s(β q_t . k_s) over the visible keys (all, or s <= t when causal; β the
-    /// pass's attention scale, 1 for the model itself), then z_t = sum_s a_ts v_s, sequence by sequence.
-    /// A sequence's logits are one product of its queries and its transposed keys.
+    /// pass's attention scale, 1 for the model itself), then z_t = sum_s a_ts v_s, sequence by sequence:
+    /// a sequence's logits are one product of its queries and its transposed keys, its outputs one of
+    /// its attention and its values (a causal query's unseen keys have probability 0).
     func headForward(_ l: Int, _ h: Int, _ pass: Pass) {
         let r = readers(ofHead: l, h), w = writer(ofHead: l, h)
         let (q, dk) = input(r.q, pass), (k, _) = input(r.k, pass), (v, dv) = input(r.v, pass)
@@ -42,20 +43,16 @@ extension EdgeMaskedModel {
         keys.withUnsafeMutableBufferPointer { kb in
             let kt = kb.baseAddress!
             for b in 0..<(pass.n / t) {
-                let base = b * t
-                // Keys transposed (dk x t), so each query's logits are rows of axpys.
-                for s in 0..<t { for j in 0..<dk { kt[j * t + s] = k[(base + s) * dk + j] } }
-                let logits = a + base * t
+                let base = b * t, logits = a + base * t
+                Kernel.transpose(k + base * dk, rows: t, columns: dk, into: kt)
                 logits.update(repeating: 0, count: t * t)
                 Kernel.multiplyAdd(q + base * dk, kt, logits, rows: t, inner: dk, columns: t, scale: pass.attentionScale)
                 for p in 0..<t {
-                    let row = base + p, visible = model.causal ? p + 1 : t
-                    let arow = a + row * t
-                    // A causal query's unseen keys keep probability 0.
+                    let visible = model.causal ? p + 1 : t, arow = logits + p * t
                     if visible < t { (arow + visible).update(repeating: 0, count: t - visible) }
                     Kernel.softmax(arow, visible)
-                    Kernel.multiplyAdd(arow, v + base * dv, z + row * dv, rows: 1, inner: visible, columns: dv)
                 }
+                Kernel.multiplyAdd(logits, v + base * dv, z + base * dv, rows: t, inner: t, columns: dv)
             }
         }
         project(w, pass)
