@@ -118,25 +118,34 @@ extension EdgeMaskedModel {
     }
 
     /// One edge from a head or MLP: T = dx C^T, then dL/dm += <T, z - a> and dL/dz += m T. From an MLP
-    /// under zero ablation T is needed only where z is not zero: elsewhere both uses read 0 (its
-    /// gradient is read only where the unit fires).
+    /// under zero ablation T is needed only where z is not zero (its gradient is read only where the
+    /// unit fires): see `sparseBlockGradient`.
     func blockGradient(_ e: Int, _ w: Int, m: Double, _ c: Matrix, _ ct: Matrix, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
                        _ back: BackPass) {
         let pass = back.pass, n = pass.n, width = writerWidth[w]
         let t = back.buffers.product.pointer
-        t.update(repeating: 0, count: n * width)
-        if pass.ablation == .zero, let (units, counts) = sparseBlock(w, pass) {
-            c.values.withUnsafeBufferPointer {
-                Kernel.sparseTransposedProduct(gx, $0.baseAddress!, t, rows: n, inner: k, columns: width, units: units, counts: counts)
-            }
-        } else {
-            ct.values.withUnsafeBufferPointer { Kernel.multiplyAdd(gx, $0.baseAddress!, t, rows: n, inner: k, columns: width) }
+        if pass.ablation == .zero, let lists = sparseBlock(w, pass) {
+            return c.values.withUnsafeBufferPointer { sparseBlockGradient(e, w, m: m, $0.baseAddress!, gx, k, lists, back) }
         }
+        t.update(repeating: 0, count: n * width)
+        ct.values.withUnsafeBufferPointer { Kernel.multiplyAdd(gx, $0.baseAddress!, t, rows: n, inner: k, columns: width) }
         let z = pass.writers + n * writerStart[w]
         var d = Kernel.dot(z, t, n * width)
         addAblated(w, m: 0, into: t, width: width, pass) { a, rows, tt in d -= Kernel.dot(a, tt, rows * width) }
         back.gradient[e] += d
         Kernel.axpy(t, back.writerGradient(w, self), n * width, scale: m)
+    }
+
+    /// `blockGradient` from an MLP under zero ablation, at its firing units only: T there, then
+    /// <T, z> and dL/dz += m T over those entries (z is zero at the others, and what dL/dz holds there
+    /// is never read). The dot keeps `Kernel.dot`'s partial sums, so the gradient is its bits.
+    func sparseBlockGradient(_ e: Int, _ w: Int, m: Double, _ c: UnsafePointer<Double>, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
+                             _ lists: (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>), _ back: BackPass) {
+        let pass = back.pass, n = pass.n, width = writerWidth[w]
+        let t = back.buffers.product.pointer, z = pass.writers + n * writerStart[w]
+        Kernel.sparseTransposedProduct(gx, c, t, rows: n, inner: k, columns: width, units: lists.units, counts: lists.counts)
+        back.gradient[e] += Kernel.sparseDot(z, t, rows: n, columns: width, units: lists.units, counts: lists.counts)
+        Kernel.sparseAxpy(t, back.writerGradient(w, self), rows: n, columns: width, scale: m, units: lists.units, counts: lists.counts)
     }
 
     /// dL/dm of an edge from an embedding: sum_p <dx_p, C[id_p] - ablated row>.

@@ -125,4 +125,41 @@ extension Kernel {
         o[i.0] = s01[0]; o[i.1] = s01[1]; o[i.2] = s23[0]; o[i.3] = s23[1]
         o[i.4] = s45[0]; o[i.5] = s45[1]; o[i.6] = s67[0]; o[i.7] = s67[1]
     }
+
+    /// `dot(a, b, rows * columns)` where a is zero outside the listed entries (the columns of row p in
+    /// `units[p * columns ..< p * columns + counts[p]]`): each listed term goes to the partial sum
+    /// `dot` gives it, in the same order, so the result is its bits whatever b holds elsewhere.
+    @inline(__always)
+    public static func sparseDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, columns: Int,
+                                 units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>) -> Double {
+        var s = (0.0, 0.0, 0.0, 0.0)
+        let n = rows &* columns, blocked = n & ~3
+        for p in 0..<rows {
+            let list = units + p &* columns, start = p &* columns
+            for q in 0..<Int(counts[p]) {
+                let f = start &+ Int(list[q]), x = a[f] * b[f]
+                switch f < blocked ? f & 3 : 0 {
+                case 0: s.0 += x
+                case 1: s.1 += x
+                case 2: s.2 += x
+                default: s.3 += x
+                }
+            }
+        }
+        return (s.0 + s.1) + (s.2 + s.3)
+    }
+
+    /// y[f] += scale * x[f] at the listed entries f (as `sparseDot` lists them).
+    @inline(__always)
+    public static func sparseAxpy(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, rows: Int, columns: Int, scale: Double,
+                                  units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>) {
+        if scale == 0 { return }
+        for p in 0..<rows {
+            let list = units + p &* columns, start = p &* columns
+            for q in 0..<Int(counts[p]) {
+                let f = start &+ Int(list[q])
+                y[f] += scale * x[f]
+            }
+        }
+    }
 }

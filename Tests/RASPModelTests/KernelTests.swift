@@ -65,4 +65,23 @@ import RASPModel
             }
         }
     }
+
+    @Test func theSparseDotAndAxpyAreTheDenseOnesToTheBit() {
+        var random = SplitMix64(seed: 13)
+        for (rows, _, columns) in KernelTests.shapes {
+            for zeros in [0.0, 0.5, 0.95, 1.0] {
+                let a = KernelTests.matrix(rows, columns, zeros: zeros, &random), b = KernelTests.matrix(rows, columns, zeros: 0.1, &random)
+                let (units, counts) = KernelTests.lists(a, rows: rows, width: columns)
+                let dot = Kernel.sparseDot(a, b, rows: rows, columns: columns, units: units, counts: counts)
+                #expect(dot.bitPattern == Kernel.dot(a, b, rows * columns).bitPattern, "\(rows)x\(columns), zeros \(zeros)")
+                let start = KernelTests.matrix(rows, columns, zeros: 0.3, &random)
+                var sparse = start, dense = start
+                sparse.withUnsafeMutableBufferPointer {
+                    Kernel.sparseAxpy(a, $0.baseAddress!, rows: rows, columns: columns, scale: 0.7, units: units, counts: counts)
+                }
+                dense.withUnsafeMutableBufferPointer { Kernel.axpy(a, $0.baseAddress!, rows * columns, scale: 0.7) }
+                #expect(sparse.map(\.bitPattern) == dense.map(\.bitPattern))
+            }
+        }
+    }
 }
