@@ -85,7 +85,7 @@ extension CircuitTask {
         parts.withUnsafeMutableBufferPointer { out in
             let slots = out.baseAddress!
             let box = SendableBox(slots)
-            forEachPart(slices.count) { s, space in box.pointer[s] = self.score(slices[s], masks: masks, stopAtMismatch: false, space) }
+            forEachPart(slices) { s, space in box.pointer[s] = self.score(slices[s], masks: masks, stopAtMismatch: false, space) }
         }
         var result = Faithfulness(numerical: readout.isNumerical)
         for (part, divergence) in parts { result.add(part, divergence: divergence) }
@@ -99,7 +99,7 @@ extension CircuitTask {
         var parts = [Double](repeating: 0, count: slices.count)
         parts.withUnsafeMutableBufferPointer { out in
             let box = SendableBox(out.baseAddress!)
-            forEachPart(slices.count) { s, space in
+            forEachPart(slices) { s, space in
                 let part = self.slices[s]
                 let (tape, _) = self.run(part, masks: masks, space)
                 let t = tape.length, o = self.outputWidth
@@ -121,7 +121,7 @@ extension CircuitTask {
     /// first slice that shows it does not.
     public func isFaithful(masks: [Double]) -> Bool {
         let failed = Counter()
-        forEachPart(slices.count) { s, space in
+        forEachPart(slices) { s, space in
             if failed.value > 0 { return }
             if !self.score(slices[s], masks: masks, stopAtMismatch: true, space).0.isFaithful { failed.add(1) }
         }
@@ -167,7 +167,7 @@ extension CircuitTask {
         losses.withUnsafeMutableBufferPointer { lb in
             gradients.withUnsafeMutableBufferPointer { gb in
                 let l = SendableBox(lb.baseAddress!), g = SendableBox(gb.baseAddress!)
-                forEachPart(parts.count) { k, space in
+                forEachPart(parts) { k, space in
                     (l.pointer[k], g.pointer[k]) = self.partGradient(parts[k], masks: masks, objective: objective, scale: scale,
                                                                       wanted: wanted, attentionScale: attentionScale, space)
                 }
@@ -185,7 +185,7 @@ extension CircuitTask {
         var losses = [Double](repeating: 0, count: parts.count)
         losses.withUnsafeMutableBufferPointer { lb in
             let l = SendableBox(lb.baseAddress!)
-            forEachPart(parts.count) { k, space in
+            forEachPart(parts) { k, space in
                 let (tape, _) = self.run(parts[k], masks: masks, space, attentionScale: attentionScale)
                 l.pointer[k] = self.partLoss(parts[k], tape: tape, objective: objective, gradient: nil)
             }

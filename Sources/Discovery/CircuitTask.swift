@@ -188,17 +188,32 @@ public final class CircuitTask: @unchecked Sendable {
         }
     }
 
-    /// Runs `body(part index, worker)` for every part, spread over the workers: worker w takes parts
-    /// w, w + workers, ... Results must be written per part, so they do not depend on the spread.
-    func forEachPart(_ count: Int, _ body: @Sendable (Int, Workspace) -> Void) {
-        let n = min(workers.count, count)
+    /// Runs `body(part index, worker)` for every part of `parts`, spread over the workers by `spread`.
+    /// Results must be written per part, so they do not depend on the spread.
+    func forEachPart(_ parts: [Part], _ body: @Sendable (Int, Workspace) -> Void) {
+        let n = min(workers.count, parts.count)
         if n <= 1 {
-            for p in 0..<count { body(p, workers[0]) }
+            for p in parts.indices { body(p, workers[0]) }
             return
         }
+        let lists = CircuitTask.spread(parts.map { $0.range.count * groups[$0.group].batch.length }, over: n)
         DispatchQueue.concurrentPerform(iterations: n) { w in
-            for p in stride(from: w, to: count, by: n) { body(p, workers[w]) }
+            for p in lists[w] { body(p, workers[w]) }
         }
+    }
+
+    /// The parts each of `n` workers runs, given each part's cost (its positions: a pass's work grows
+    /// with them): the costliest first, each to the worker with the least cost so far, the lower one
+    /// on a tie (greedy longest-first scheduling, a fixed spread for fixed costs). Equal costs go round
+    /// the workers in turn.
+    static func spread(_ costs: [Int], over n: Int) -> [[Int]] {
+        var lists = [[Int]](repeating: [], count: n), load = [Int](repeating: 0, count: n)
+        for p in costs.indices.sorted(by: { costs[$0] > costs[$1] || (costs[$0] == costs[$1] && $0 < $1) }) {
+            let w = load.indices.min { load[$0] < load[$1] }!
+            lists[w].append(p)
+            load[w] += costs[p]
+        }
+        return lists
     }
 
     /// The forward pass of `part` under `masks`, with the ablation it needs; the tape holds the logits.

@@ -53,24 +53,37 @@ extension EdgeMaskedModel {
         }
     }
 
-    /// For a reader that gathers in the residual stream: dL/dx_r = dL/du_r W_r^T.
+    /// For a reader that gathers in the residual stream: dL/dx_r = dL/du_r W_r^T (for an MLP, over
+    /// its firing units: dL/du is zero at the others).
     func unproject(_ r: Int, _ back: BackPass) {
         guard let wt = readerProjectionTransposed[r] else { return }
-        let gx = back.readerGradient(r, self)
-        gx.update(repeating: 0, count: back.pass.n * readerWidth[r])
+        let gx = back.readerGradient(r, self), gu = back.inputGradient(r, self), n = back.pass.n
+        gx.update(repeating: 0, count: n * readerWidth[r])
+        let firing = graph.owner(ofReader: r).flatMap { mlpLayer(ofWriter: $0) }.flatMap { back.pass.firing.sparse($0) }
         wt.values.withUnsafeBufferPointer {
-            Kernel.multiplyAdd(back.inputGradient(r, self), $0.baseAddress!, gx, rows: back.pass.n, inner: wt.rows, columns: wt.columns)
+            if let (units, counts) = firing {
+                Kernel.sparseMultiplyAdd(gu, $0.baseAddress!, gx, rows: n, inner: wt.rows, columns: wt.columns, units: units, counts: counts)
+            } else {
+                Kernel.multiplyAdd(gu, $0.baseAddress!, gx, rows: n, inner: wt.rows, columns: wt.columns)
+            }
         }
     }
 
-    /// dL/dz_w of a writer's own output: its block's gradient, or dL/dy_w O_w^T into scratch.
+    /// dL/dz_w of a writer's own output: its block's gradient, or dL/dy_w O_w^T into scratch (for an
+    /// MLP only at its firing units, the only ones its backward pass reads).
     func nativeGradient(_ w: Int, _ back: BackPass) -> UnsafeMutablePointer<Double> {
         let gy = back.writerGradient(w, self)
-        guard let ot = writerProjectionTransposed[w] else { return gy }
-        let gz = back.buffers.scratch.pointer
-        gz.update(repeating: 0, count: back.pass.n * ot.columns)
-        ot.values.withUnsafeBufferPointer {
-            Kernel.multiplyAdd(gy, $0.baseAddress!, gz, rows: back.pass.n, inner: ot.rows, columns: ot.columns)
+        guard let ot = writerProjectionTransposed[w], let o = writerProjection[w] else { return gy }
+        let gz = back.buffers.scratch.pointer, n = back.pass.n
+        gz.update(repeating: 0, count: n * ot.columns)
+        if let l = mlpLayer(ofWriter: w), let (units, counts) = back.pass.firing.sparse(l) {
+            o.values.withUnsafeBufferPointer {
+                Kernel.sparseTransposedProduct(gy, $0.baseAddress!, gz, rows: n, inner: ot.rows, columns: ot.columns, units: units, counts: counts)
+            }
+        } else {
+            ot.values.withUnsafeBufferPointer {
+                Kernel.multiplyAdd(gy, $0.baseAddress!, gz, rows: n, inner: ot.rows, columns: ot.columns)
+            }
         }
         return gz
     }
@@ -98,24 +111,41 @@ extension EdgeMaskedModel {
                 if writerForm[w] == .lookup {
                     c.values.withUnsafeBufferPointer { back.gradient[e] += lookupGradient(w, $0.baseAddress!, gx, k, pass) }
                 } else {
-                    ct.values.withUnsafeBufferPointer { blockGradient(e, w, m: m, $0.baseAddress!, gx, k, back) }
+                    blockGradient(e, w, m: m, c, ct, gx, k, back)
                 }
             }
         }
     }
 
-    /// One edge from a head or MLP: T = dx C^T, then dL/dm += <T, z - a> and dL/dz += m T.
-    func blockGradient(_ e: Int, _ w: Int, m: Double, _ ct: UnsafePointer<Double>, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
+    /// One edge from a head or MLP: T = dx C^T, then dL/dm += <T, z - a> and dL/dz += m T. From an MLP
+    /// under zero ablation T is needed only where z is not zero (its gradient is read only where the
+    /// unit fires): see `sparseBlockGradient`.
+    func blockGradient(_ e: Int, _ w: Int, m: Double, _ c: Matrix, _ ct: Matrix, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
                        _ back: BackPass) {
         let pass = back.pass, n = pass.n, width = writerWidth[w]
         let t = back.buffers.product.pointer
+        if pass.ablation == .zero, let lists = sparseBlock(w, pass) {
+            return c.values.withUnsafeBufferPointer { sparseBlockGradient(e, w, m: m, $0.baseAddress!, gx, k, lists, back) }
+        }
         t.update(repeating: 0, count: n * width)
-        Kernel.multiplyAdd(gx, ct, t, rows: n, inner: k, columns: width)
+        ct.values.withUnsafeBufferPointer { Kernel.multiplyAdd(gx, $0.baseAddress!, t, rows: n, inner: k, columns: width) }
         let z = pass.writers + n * writerStart[w]
         var d = Kernel.dot(z, t, n * width)
         addAblated(w, m: 0, into: t, width: width, pass) { a, rows, tt in d -= Kernel.dot(a, tt, rows * width) }
         back.gradient[e] += d
         Kernel.axpy(t, back.writerGradient(w, self), n * width, scale: m)
+    }
+
+    /// `blockGradient` from an MLP under zero ablation, at its firing units only: T there, then
+    /// <T, z> and dL/dz += m T over those entries (z is zero at the others, and what dL/dz holds there
+    /// is never read). The dot keeps `Kernel.dot`'s partial sums, so the gradient is its bits.
+    func sparseBlockGradient(_ e: Int, _ w: Int, m: Double, _ c: UnsafePointer<Double>, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
+                             _ lists: (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>), _ back: BackPass) {
+        let pass = back.pass, n = pass.n, width = writerWidth[w]
+        let t = back.buffers.product.pointer, z = pass.writers + n * writerStart[w]
+        Kernel.sparseTransposedProduct(gx, c, t, rows: n, inner: k, columns: width, units: lists.units, counts: lists.counts)
+        back.gradient[e] += Kernel.sparseDot(z, t, rows: n, columns: width, units: lists.units, counts: lists.counts)
+        Kernel.sparseAxpy(t, back.writerGradient(w, self), rows: n, columns: width, scale: m, units: lists.units, counts: lists.counts)
     }
 
     /// dL/dm of an edge from an embedding: sum_p <dx_p, C[id_p] - ablated row>.

@@ -6,13 +6,17 @@ extension EdgeMaskedModel {
         writerForm[w] == .residual ? pass.scratch : pass.writers + pass.n * writerStart[w]
     }
 
-    /// y_w = z_w O_w for a writer that writes the residual stream.
+    /// y_w = z_w O_w for a writer that writes the residual stream (over the firing units of an MLP).
     func project(_ w: Int, _ pass: Pass) {
         guard let o = writerProjection[w] else { return }
         let y = pass.writers + pass.n * writerStart[w]
         y.update(repeating: 0, count: pass.n * writerWidth[w])
         o.values.withUnsafeBufferPointer {
-            Kernel.multiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns)
+            if let l = mlpLayer(ofWriter: w), let (units, counts) = pass.firing.sparse(l) {
+                Kernel.sparseMultiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns, units: units, counts: counts)
+            } else {
+                Kernel.multiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns)
+            }
         }
     }
 
@@ -21,8 +25,10 @@ extension EdgeMaskedModel {
         pass.attention + pass.n * pass.t * (l * graph.headSlots + h)
     }
 
-    /// One head: a_ts = softmax_s(β q_t . k_s) over the visible keys (β the pass's attention scale, 1 for the model itself) (all, or s <= t when causal), then
-    /// z_t = sum_s a_ts v_s, sequence by sequence.
+    /// One head: a_ts = softmax_s(β q_t . k_s) over the visible keys (all, or s <= t when causal; β the
+    /// pass's attention scale, 1 for the model itself), then z_t = sum_s a_ts v_s, sequence by sequence:
+    /// a sequence's logits are one product of its queries and its transposed keys, its outputs one of
+    /// its attention and its values (a causal query's unseen keys have probability 0).
     func headForward(_ l: Int, _ h: Int, _ pass: Pass) {
         let r = readers(ofHead: l, h), w = writer(ofHead: l, h)
         let (q, dk) = input(r.q, pass), (k, _) = input(r.k, pass), (v, dv) = input(r.v, pass)
@@ -37,20 +43,16 @@ extension EdgeMaskedModel {
         keys.withUnsafeMutableBufferPointer { kb in
             let kt = kb.baseAddress!
             for b in 0..<(pass.n / t) {
-                let base = b * t
-                // Keys transposed (dk x t), so each query's logits are rows of axpys.
-                for s in 0..<t { for j in 0..<dk { kt[j * t + s] = k[(base + s) * dk + j] } }
+                let base = b * t, logits = a + base * t
+                Kernel.transpose(k + base * dk, rows: t, columns: dk, into: kt)
+                logits.update(repeating: 0, count: t * t)
+                Kernel.multiplyAdd(q + base * dk, kt, logits, rows: t, inner: dk, columns: t, scale: pass.attentionScale)
                 for p in 0..<t {
-                    let row = base + p, visible = model.causal ? p + 1 : t
-                    let arow = a + row * t
-                    arow.update(repeating: 0, count: t)
-                    for j in 0..<dk {
-                        let x = q[row * dk + j] * pass.attentionScale
-                        if x != 0 { Kernel.axpy(kt + j * t, arow, visible, scale: x) }
-                    }
+                    let visible = model.causal ? p + 1 : t, arow = logits + p * t
+                    if visible < t { (arow + visible).update(repeating: 0, count: t - visible) }
                     Kernel.softmax(arow, visible)
-                    Kernel.multiplyAdd(arow, v + base * dv, z + row * dv, rows: 1, inner: visible, columns: dv)
                 }
+                Kernel.multiplyAdd(logits, v + base * dv, z + base * dv, rows: t, inner: t, columns: dv)
             }
         }
         project(w, pass)
@@ -62,6 +64,7 @@ extension EdgeMaskedModel {
         let (u, width) = input(r, pass)
         let z = nativeOutput(w, pass)
         for i in 0..<(pass.n * width) { z[i] = u[i] > 0 ? u[i] : 0 }
+        pass.firing.record(l, preActivations: u)
         project(w, pass)
     }
 }

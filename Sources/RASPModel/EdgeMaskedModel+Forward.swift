@@ -38,6 +38,7 @@ extension EdgeMaskedModel {
         let inputs: UnsafeMutablePointer<Double>
         let attention: UnsafeMutablePointer<Double>
         let scratch: UnsafeMutablePointer<Double>
+        let firing: FiringUnits
         let attentionScale: Double
     }
 
@@ -50,7 +51,7 @@ extension EdgeMaskedModel {
             body(Pass(n: tape.positions, t: tape.length, tokens: tb.baseAddress!, masks: mb.baseAddress!, ablation: ablation.kind,
                       ablated: ab.baseAddress, partnerTokens: pb.baseAddress, frequencies: fb.baseAddress,
                       writers: tape.writers.pointer, readers: tape.readers.pointer, inputs: tape.inputs.pointer,
-                      attention: tape.attention.pointer, scratch: tape.scratch.pointer,
+                      attention: tape.attention.pointer, scratch: tape.scratch.pointer, firing: tape.firing,
                       attentionScale: tape.attentionScale))
         }}}}}
     }
@@ -89,7 +90,11 @@ extension EdgeMaskedModel {
                         lookupGather(w, cp, m: m, x, k, pass)
                     } else {
                         let z = pass.writers + n * writerStart[w], width = writerWidth[w]
-                        Kernel.multiplyAdd(z, cp, x, rows: n, inner: width, columns: k, scale: m)
+                        if let (units, counts) = sparseBlock(w, pass) {
+                            Kernel.sparseMultiplyAdd(z, cp, x, rows: n, inner: width, columns: k, scale: m, units: units, counts: counts)
+                        } else {
+                            Kernel.multiplyAdd(z, cp, x, rows: n, inner: width, columns: k, scale: m)
+                        }
                         addAblated(w, m: m, into: x, width: k, pass) { a, rows, out in
                             Kernel.multiplyAdd(a, cp, out, rows: rows, inner: width, columns: k, scale: 1 - m)
                         }

@@ -207,6 +207,8 @@ public final class MaskedTape: @unchecked Sendable {
     let attention: Buffer
     /// A component's own output before it is projected to the residual stream.
     let scratch: Buffer
+    /// Which hidden units of each MLP fire at each position, for the sparse kernels.
+    let firing: FiringUnits
     let outputStart: Int
     public let outputWidth: Int
 
@@ -220,6 +222,7 @@ public final class MaskedTape: @unchecked Sendable {
         inputs = Buffer(count: n * model.totalInputWidth)
         attention = Buffer(count: n * length * model.layers * model.graph.headSlots)
         scratch = Buffer(count: n * model.widestProjectedWriter)
+        firing = FiringUnits(widths: model.mlpWidths, rows: n)
         outputStart = n * model.readerStart[model.outputReader]
         outputWidth = model.readerWidth[model.outputReader]
     }

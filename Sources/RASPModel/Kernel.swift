@@ -46,6 +46,15 @@ public enum Kernel {
         }
     }
 
+    /// out[j, i] = a[i, j] for an a of `rows x columns`.
+    @inline(__always)
+    public static func transpose(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Double>) {
+        for j in 0..<columns {
+            let orow = out + j &* rows
+            for i in 0..<rows { orow[i] = a[i &* columns &+ j] }
+        }
+    }
+
     /// sum_i a[i] b[i] with four partial sums, combined in a fixed order.
     @inline(__always)
     public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {

@@ -1,0 +1,73 @@
+/// The hidden units of an MLP that fire on a position: z = relu(u) is zero wherever u <= 0, and so is
+/// dL/du, so the products that read z or dL/du (an MLP writer's edges forward, its projection, its
+/// input's gradient) and those whose result is only read where u > 0 (the gradient of z) can run over
+/// the firing units alone. In a noisy compiled model most units of a wide MLP are silent on any one
+/// input (a lookup table's rows). Only exact zeros are skipped, so results are the same bits.
+public final class FiringUnits: @unchecked Sendable {
+    /// Per MLP, per row of the batch: how many units fire, and which (increasing), `width` slots a row.
+    let counts: UnsafeMutablePointer<Int32>
+    let units: UnsafeMutablePointer<Int32>
+    /// Per MLP: the start of its rows in `units`, its width, and how many of its entries fire in all.
+    let starts: [Int]
+    let widths: [Int]
+    var totals: [Int]
+    let rows: Int
+
+    init(widths: [Int], rows: Int) {
+        self.widths = widths
+        self.rows = rows
+        starts = widths.reduce(into: [0]) { $0.append($0.last! + rows * $1) }
+        counts = .allocate(capacity: max(1, widths.count * rows))
+        counts.initialize(repeating: 0, count: max(1, widths.count * rows))
+        units = .allocate(capacity: max(1, starts.last!))
+        units.initialize(repeating: 0, count: max(1, starts.last!))
+        totals = [Int](repeating: 0, count: widths.count)
+    }
+
+    deinit {
+        counts.deallocate()
+        units.deallocate()
+    }
+
+    /// Lists the units of MLP `l` with u > 0, row by row of its pre-activations `u` (`rows x width`).
+    func record(_ l: Int, preActivations u: UnsafePointer<Double>) {
+        let width = widths[l], list = units + starts[l], count = counts + l * rows
+        var total = 0
+        for p in 0..<rows {
+            var c: Int32 = 0
+            let row = u + p * width, slots = list + p * width
+            for i in 0..<width where row[i] > 0 {
+                slots[Int(c)] = Int32(i)
+                c += 1
+            }
+            count[p] = c
+            total += Int(c)
+        }
+        totals[l] = total
+    }
+
+    /// The lists of MLP `l` when at most three quarters of its entries fire (the sparse kernels are
+    /// faster than the dense one up to about there), else nil.
+    func sparse(_ l: Int) -> (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)? {
+        guard 4 * totals[l] <= 3 * rows * widths[l] else { return nil }
+        return (UnsafePointer(units + starts[l]), UnsafePointer(counts + l * rows))
+    }
+}
+
+extension EdgeMaskedModel {
+    /// The layer of writer `w` when it is an MLP, else nil.
+    func mlpLayer(ofWriter w: Int) -> Int? {
+        if case .mlp(let l) = graph.writers[w] { return l }
+        return nil
+    }
+
+    /// The hidden widths of the MLPs, layer by layer.
+    var mlpWidths: [Int] { model.layers.indices.map { writerNativeWidth[writer(ofMLP: $0)] } }
+
+    /// The firing lists of writer `w`'s block when it is an MLP that writes in its own coordinates and
+    /// fires sparsely on this pass, else nil.
+    func sparseBlock(_ w: Int, _ pass: Pass) -> (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)? {
+        guard writerForm[w] == .native, let l = mlpLayer(ofWriter: w) else { return nil }
+        return pass.firing.sparse(l)
+    }
+}
