@@ -32,6 +32,7 @@ public final class FiringUnits: @unchecked Sendable {
     /// Lists the units of MLP `l` with u > 0, row by row of its pre-activations `u` (`rows x width`).
     func record(_ l: Int, preActivations u: UnsafePointer<Double>) {
         let width = widths[l], list = units + starts[l], count = counts + l * rows
+        guard width >= FiringUnits.narrowest else { return }
         var total = 0
         for p in 0..<rows {
             var c: Int32 = 0
@@ -46,10 +47,13 @@ public final class FiringUnits: @unchecked Sendable {
         totals[l] = total
     }
 
+    /// The narrowest MLP whose units are listed: below it the dense kernels are as fast.
+    static let narrowest = 24
+
     /// The lists of MLP `l` when at most three quarters of its entries fire (the sparse kernels are
     /// faster than the dense one up to about there), else nil.
     func sparse(_ l: Int) -> (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)? {
-        guard 4 * totals[l] <= 3 * rows * widths[l] else { return nil }
+        guard widths[l] >= FiringUnits.narrowest, 4 * totals[l] <= 3 * rows * widths[l] else { return nil }
         return (UnsafePointer(units + starts[l]), UnsafePointer(counts + l * rows))
     }
 }
