@@ -155,7 +155,7 @@ public final class CircuitTask: @unchecked Sendable {
         private var clock = 0
 
         func tape(_ m: EdgeMaskedModel, _ count: Int, _ length: Int, partner: Bool = false) -> MaskedTape {
-            cached("t\(count)x\(length)\(partner ? "p" : "")", values: count * length * m.valuesPerPosition(length: length)) {
+            cached("t\(count)x\(length)\(partner ? "p" : "")", values: count * length * (m.valuesPerPosition(length: length) + m.firingValuesPerPosition)) {
                 MaskedTape(model: m, count: count, length: length)
             }
         }
