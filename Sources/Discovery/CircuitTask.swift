@@ -160,7 +160,7 @@ public final class CircuitTask: @unchecked Sendable {
         private var clock = 0
 
         func tape(_ m: EdgeMaskedModel, _ count: Int, _ length: Int, partner: Bool = false) -> MaskedTape {
-            cached("t\(count)x\(length)\(partner ? "p" : "")", values: count * length * m.valuesPerPosition(length: length)) {
+            cached("t\(count)x\(length)\(partner ? "p" : "")", values: count * length * (m.valuesPerPosition(length: length) + m.firingValuesPerPosition)) {
                 MaskedTape(model: m, count: count, length: length)
             }
         }
@@ -188,32 +188,27 @@ public final class CircuitTask: @unchecked Sendable {
         }
     }
 
-    /// Runs `body(part index, worker)` for every part of `parts`, spread over the workers by `spread`.
-    /// Results must be written per part, so they do not depend on the spread.
+    /// Runs `body(part index, worker)` for every part of `parts` on the workers, costliest first, each
+    /// worker taking the next part when it is done with one: a worker that starts late (a woken
+    /// thread) or draws short parts takes more. Results must be written per part, so they do not
+    /// depend on which worker ran which.
     func forEachPart(_ parts: [Part], _ body: @Sendable (Int, Workspace) -> Void) {
         let n = min(workers.count, parts.count)
         if n <= 1 {
             for p in parts.indices { body(p, workers[0]) }
             return
         }
-        let lists = CircuitTask.spread(parts.map { $0.range.count * groups[$0.group].batch.length }, over: n)
+        let order = CircuitTask.costliestFirst(parts.map { $0.range.count * groups[$0.group].batch.length })
+        let next = Counter()
         DispatchQueue.concurrentPerform(iterations: n) { w in
-            for p in lists[w] { body(p, workers[w]) }
+            while case let k = next.increment(), k < order.count { body(order[k], workers[w]) }
         }
     }
 
-    /// The parts each of `n` workers runs, given each part's cost (its positions: a pass's work grows
-    /// with them): the costliest first, each to the worker with the least cost so far, the lower one
-    /// on a tie (greedy longest-first scheduling, a fixed spread for fixed costs). Equal costs go round
-    /// the workers in turn.
-    static func spread(_ costs: [Int], over n: Int) -> [[Int]] {
-        var lists = [[Int]](repeating: [], count: n), load = [Int](repeating: 0, count: n)
-        for p in costs.indices.sorted(by: { costs[$0] > costs[$1] || (costs[$0] == costs[$1] && $0 < $1) }) {
-            let w = load.indices.min { load[$0] < load[$1] }!
-            lists[w].append(p)
-            load[w] += costs[p]
-        }
-        return lists
+    /// The order to run parts of the given costs in (their positions: a pass's work grows with them):
+    /// decreasing cost, in index order on a tie (longest first, so the last parts to finish are short).
+    static func costliestFirst(_ costs: [Int]) -> [Int] {
+        costs.indices.sorted { costs[$0] > costs[$1] || (costs[$0] == costs[$1] && $0 < $1) }
     }
 
     /// The forward pass of `part` under `masks`, with the ablation it needs; the tape holds the logits.
@@ -256,4 +251,6 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
     func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+    /// Adds one and returns the count before.
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count - 1 }
 }

@@ -59,6 +59,7 @@ extension EdgeMaskedModel {
         guard let wt = readerProjectionTransposed[r] else { return }
         let gx = back.readerGradient(r, self), gu = back.inputGradient(r, self), n = back.pass.n
         gx.update(repeating: 0, count: n * readerWidth[r])
+        if let rows = readerProjectionRows[r] { return Kernel.transposedProduct(gu, rows, gx, rows: n) }
         let firing = graph.owner(ofReader: r).flatMap { mlpLayer(ofWriter: $0) }.flatMap { back.pass.firing.sparse($0) }
         wt.values.withUnsafeBufferPointer {
             if let (units, counts) = firing {
@@ -76,7 +77,10 @@ extension EdgeMaskedModel {
         guard let ot = writerProjectionTransposed[w], let o = writerProjection[w] else { return gy }
         let gz = back.buffers.scratch.pointer, n = back.pass.n
         gz.update(repeating: 0, count: n * ot.columns)
-        if let l = mlpLayer(ofWriter: w), let (units, counts) = back.pass.firing.sparse(l) {
+        let lists = mlpLayer(ofWriter: w).flatMap { back.pass.firing.sparse($0) }
+        if let rows = writerProjectionRows[w] {
+            Kernel.transposedProduct(gy, rows, gz, rows: n, units: lists?.units, counts: lists?.counts)
+        } else if let (units, counts) = lists {
             o.values.withUnsafeBufferPointer {
                 Kernel.sparseTransposedProduct(gy, $0.baseAddress!, gz, rows: n, inner: ot.rows, columns: ot.columns, units: units, counts: counts)
             }
@@ -107,12 +111,10 @@ extension EdgeMaskedModel {
                 addAblated(w, m: 0, into: gx, width: k, pass) { a, rows, g in d -= Kernel.dot(a, g, rows * k) }
                 back.gradient[e] += d
                 Kernel.axpy(gx, back.writerGradient(w, self), n * k, scale: m)
-            case .dense(let c, let ct):
-                if writerForm[w] == .lookup {
-                    c.values.withUnsafeBufferPointer { back.gradient[e] += lookupGradient(w, $0.baseAddress!, gx, k, pass) }
-                } else {
-                    blockGradient(e, w, m: m, c, ct, gx, k, back)
-                }
+            case .dense(let c, _) where writerForm[w] == .lookup:
+                c.values.withUnsafeBufferPointer { back.gradient[e] += lookupGradient(w, $0.baseAddress!, gx, k, pass) }
+            case .dense, .sparse:
+                blockGradient(e, w, m: m, connections[e], gx, k, back)
             }
         }
     }
@@ -120,15 +122,13 @@ extension EdgeMaskedModel {
     /// One edge from a head or MLP: T = dx C^T, then dL/dm += <T, z - a> and dL/dz += m T. From an MLP
     /// under zero ablation T is needed only where z is not zero (its gradient is read only where the
     /// unit fires): see `sparseBlockGradient`.
-    func blockGradient(_ e: Int, _ w: Int, m: Double, _ c: Matrix, _ ct: Matrix, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
+    func blockGradient(_ e: Int, _ w: Int, m: Double, _ connection: Connection, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
                        _ back: BackPass) {
         let pass = back.pass, n = pass.n, width = writerWidth[w]
         let t = back.buffers.product.pointer
-        if pass.ablation == .zero, let lists = sparseBlock(w, pass) {
-            return c.values.withUnsafeBufferPointer { sparseBlockGradient(e, w, m: m, $0.baseAddress!, gx, k, lists, back) }
-        }
+        if pass.ablation == .zero, let lists = sparseBlock(w, pass) { return sparseBlockGradient(e, w, m: m, connection, gx, k, lists, back) }
         t.update(repeating: 0, count: n * width)
-        ct.values.withUnsafeBufferPointer { Kernel.multiplyAdd(gx, $0.baseAddress!, t, rows: n, inner: k, columns: width) }
+        transposedProduct(connection, gx, t, rows: n, inner: k, columns: width, lists: nil)
         let z = pass.writers + n * writerStart[w]
         var d = Kernel.dot(z, t, n * width)
         addAblated(w, m: 0, into: t, width: width, pass) { a, rows, tt in d -= Kernel.dot(a, tt, rows * width) }
@@ -139,13 +139,33 @@ extension EdgeMaskedModel {
     /// `blockGradient` from an MLP under zero ablation, at its firing units only: T there, then
     /// <T, z> and dL/dz += m T over those entries (z is zero at the others, and what dL/dz holds there
     /// is never read). The dot keeps `Kernel.dot`'s partial sums, so the gradient is its bits.
-    func sparseBlockGradient(_ e: Int, _ w: Int, m: Double, _ c: UnsafePointer<Double>, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
+    func sparseBlockGradient(_ e: Int, _ w: Int, m: Double, _ connection: Connection, _ gx: UnsafeMutablePointer<Double>, _ k: Int,
                              _ lists: (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>), _ back: BackPass) {
         let pass = back.pass, n = pass.n, width = writerWidth[w]
         let t = back.buffers.product.pointer, z = pass.writers + n * writerStart[w]
-        Kernel.sparseTransposedProduct(gx, c, t, rows: n, inner: k, columns: width, units: lists.units, counts: lists.counts)
+        transposedProduct(connection, gx, t, rows: n, inner: k, columns: width, lists: lists)
         back.gradient[e] += Kernel.sparseDot(z, t, rows: n, columns: width, units: lists.units, counts: lists.counts)
         Kernel.sparseAxpy(t, back.writerGradient(w, self), rows: n, columns: width, scale: m, units: lists.units, counts: lists.counts)
+    }
+
+    /// T = dx C^T (`rows x columns`) through a dense or sparse C, at the entries `lists` gives (the
+    /// others left as they are) or at all of them (added to T).
+    func transposedProduct(_ connection: Connection, _ gx: UnsafePointer<Double>, _ t: UnsafeMutablePointer<Double>, rows: Int,
+                           inner: Int, columns: Int, lists: (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)?) {
+        switch connection {
+        case .dense(let c, let ct):
+            if let (units, counts) = lists {
+                c.values.withUnsafeBufferPointer {
+                    Kernel.sparseTransposedProduct(gx, $0.baseAddress!, t, rows: rows, inner: inner, columns: columns, units: units, counts: counts)
+                }
+            } else {
+                ct.values.withUnsafeBufferPointer { Kernel.multiplyAdd(gx, $0.baseAddress!, t, rows: rows, inner: inner, columns: columns) }
+            }
+        case .sparse(let c):
+            Kernel.transposedProduct(gx, c, t, rows: rows, units: lists?.units, counts: lists?.counts)
+        case .none, .identity:
+            break
+        }
     }
 
     /// dL/dm of an edge from an embedding: sum_p <dx_p, C[id_p] - ablated row>.

@@ -11,6 +11,10 @@ extension EdgeMaskedModel {
         guard let o = writerProjection[w] else { return }
         let y = pass.writers + pass.n * writerStart[w]
         y.update(repeating: 0, count: pass.n * writerWidth[w])
+        if let rows = writerProjectionRows[w] {
+            let lists = mlpLayer(ofWriter: w).flatMap { pass.firing.sparse($0) }
+            return Kernel.multiplyAdd(pass.scratch, rows, y, rows: pass.n, units: lists?.units, counts: lists?.counts)
+        }
         o.values.withUnsafeBufferPointer {
             if let l = mlpLayer(ofWriter: w), let (units, counts) = pass.firing.sparse(l) {
                 Kernel.sparseMultiplyAdd(pass.scratch, $0.baseAddress!, y, rows: pass.n, inner: o.rows, columns: o.columns, units: units, counts: counts)

@@ -100,11 +100,16 @@ extension EdgeMaskedModel {
                         }
                     }
                 }
+            case .sparse(let c):
+                let z = pass.writers + n * writerStart[w], lists = sparseBlock(w, pass)
+                Kernel.multiplyAdd(z, c, x, rows: n, scale: m, units: lists?.units, counts: lists?.counts)
+                addAblated(w, m: m, into: x, width: k, pass) { a, rows, out in Kernel.multiplyAdd(a, c, out, rows: rows, scale: 1 - m) }
             }
         }
         if let projection = readerProjection[r] {
             let u = pass.inputs + n * inputStart[r]
             u.update(repeating: 0, count: n * inputWidth[r])
+            if let rows = readerProjectionRows[r] { return Kernel.multiplyAdd(x, rows, u, rows: n) }
             projection.values.withUnsafeBufferPointer {
                 Kernel.multiplyAdd(x, $0.baseAddress!, u, rows: n, inner: k, columns: inputWidth[r])
             }

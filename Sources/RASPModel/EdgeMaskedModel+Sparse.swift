@@ -7,7 +7,8 @@ public final class FiringUnits: @unchecked Sendable {
     /// Per MLP, per row of the batch: how many units fire, and which (increasing), `width` slots a row.
     let counts: UnsafeMutablePointer<Int32>
     let units: UnsafeMutablePointer<Int32>
-    /// Per MLP: the start of its rows in `units`, its width, and how many of its entries fire in all.
+    /// Per MLP: the start of its rows in `units` (no rows for one narrower than `narrowest`), its
+    /// width, and how many of its entries fire in all.
     let starts: [Int]
     let widths: [Int]
     var totals: [Int]
@@ -16,7 +17,7 @@ public final class FiringUnits: @unchecked Sendable {
     init(widths: [Int], rows: Int) {
         self.widths = widths
         self.rows = rows
-        starts = widths.reduce(into: [0]) { $0.append($0.last! + rows * $1) }
+        starts = widths.reduce(into: [0]) { $0.append($0.last! + rows * FiringUnits.listed($1)) }
         counts = .allocate(capacity: max(1, widths.count * rows))
         counts.initialize(repeating: 0, count: max(1, widths.count * rows))
         units = .allocate(capacity: max(1, starts.last!))
@@ -32,6 +33,7 @@ public final class FiringUnits: @unchecked Sendable {
     /// Lists the units of MLP `l` with u > 0, row by row of its pre-activations `u` (`rows x width`).
     func record(_ l: Int, preActivations u: UnsafePointer<Double>) {
         let width = widths[l], list = units + starts[l], count = counts + l * rows
+        guard width >= FiringUnits.narrowest else { return }
         var total = 0
         for p in 0..<rows {
             var c: Int32 = 0
@@ -46,10 +48,16 @@ public final class FiringUnits: @unchecked Sendable {
         totals[l] = total
     }
 
+    /// The narrowest MLP whose units are listed: below it the dense kernels are as fast.
+    static let narrowest = 24
+
+    /// The slots a row of an MLP of `width` units takes: its width, or none below `narrowest`.
+    static func listed(_ width: Int) -> Int { width >= narrowest ? width : 0 }
+
     /// The lists of MLP `l` when at most three quarters of its entries fire (the sparse kernels are
     /// faster than the dense one up to about there), else nil.
     func sparse(_ l: Int) -> (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)? {
-        guard 4 * totals[l] <= 3 * rows * widths[l] else { return nil }
+        guard widths[l] >= FiringUnits.narrowest, 4 * totals[l] <= 3 * rows * widths[l] else { return nil }
         return (UnsafePointer(units + starts[l]), UnsafePointer(counts + l * rows))
     }
 }
@@ -63,6 +71,10 @@ extension EdgeMaskedModel {
 
     /// The hidden widths of the MLPs, layer by layer.
     var mlpWidths: [Int] { model.layers.indices.map { writerNativeWidth[writer(ofMLP: $0)] } }
+
+    /// What a tape's firing lists take per position, in values (two list slots a value): for a cache
+    /// that budgets its tapes (`valuesPerPosition` does not count them, so batch sizes stay as they were).
+    public var firingValuesPerPosition: Int { (mlpWidths.reduce(0) { $0 + FiringUnits.listed($1) } + 1) / 2 }
 
     /// The firing lists of writer `w`'s block when it is an MLP that writes in its own coordinates and
     /// fires sparsely on this pass, else nil.

@@ -22,11 +22,13 @@ public struct EdgeMaskedModel: Sendable {
     enum WriterForm: Sendable, Equatable { case lookup, native, residual }
 
     /// How edge w->r adds to the reader: not at all (O_w W_r = 0), the identity (both sides in the
-    /// residual stream), or through C = O_w W_r (kept with its transpose for the backward pass).
+    /// residual stream), or through C = O_w W_r, kept with its transpose for the backward pass, or as
+    /// its nonzero entries when at most a quarter are (compiled weights; never for an embedding).
     enum Connection: Sendable {
         case none
         case identity
         case dense(Matrix, transposed: Matrix)
+        case sparse(SparseRows)
     }
 
     let writerForm: [WriterForm]
@@ -54,6 +56,9 @@ public struct EdgeMaskedModel: Sendable {
     /// Per writer, O_w when it writes the residual stream, and its transpose.
     let writerProjection: [Matrix?]
     let writerProjectionTransposed: [Matrix?]
+    /// The same projections as their nonzero entries, when at most a quarter are.
+    let readerProjectionRows: [SparseRows?]
+    let writerProjectionRows: [SparseRows?]
 
     public init(model: DenseTransformer) {
         let graph = ComputeGraph(layers: model.layers.count, headSlots: model.headSlots)
@@ -86,9 +91,11 @@ public struct EdgeMaskedModel: Sendable {
         let readerMatrices = graph.readers.indices.map { residualReader[$0] ? model.readerMatrix(graph.readers[$0]) : nil }
         readerProjection = readerMatrices
         readerProjectionTransposed = readerMatrices.map { $0?.transposed }
+        readerProjectionRows = readerMatrices.map { $0.flatMap { SparseRows($0) } }
         let writerMatrices = graph.writers.indices.map { forms[$0] == .residual ? model.writerMatrix(graph.writers[$0]) : nil }
         writerProjection = writerMatrices
         writerProjectionTransposed = writerMatrices.map { $0?.transposed }
+        writerProjectionRows = writerMatrices.map { $0.flatMap { SparseRows($0) } }
         var connections: [Connection] = []
         for edge in graph.edges {
             let wr = graph.writers[edge.writer], rd = graph.readers[edge.reader]
@@ -96,9 +103,9 @@ public struct EdgeMaskedModel: Sendable {
             let w = residualReader[edge.reader] ? nil : model.readerMatrix(rd)
             switch (o, w) {
             case (nil, nil): connections.append(.identity)
-            case (let o?, nil): connections.append(EdgeMaskedModel.connection(o))
-            case (nil, let w?): connections.append(EdgeMaskedModel.connection(w))
-            case (let o?, let w?): connections.append(EdgeMaskedModel.connection(o.multiplied(by: w)))
+            case (let o?, nil): connections.append(EdgeMaskedModel.connection(o, lookup: forms[edge.writer] == .lookup))
+            case (nil, let w?): connections.append(EdgeMaskedModel.connection(w, lookup: false))
+            case (let o?, let w?): connections.append(EdgeMaskedModel.connection(o.multiplied(by: w), lookup: forms[edge.writer] == .lookup))
             }
         }
         self.connections = connections
@@ -114,7 +121,11 @@ public struct EdgeMaskedModel: Sendable {
         }
     }
 
-    static func connection(_ c: Matrix) -> Connection { c.isZero ? .none : .dense(c, transposed: c.transposed) }
+    static func connection(_ c: Matrix, lookup: Bool) -> Connection {
+        if c.isZero { return .none }
+        if !lookup, let rows = SparseRows(c) { return .sparse(rows) }
+        return .dense(c, transposed: c.transposed)
+    }
 
     public var readout: Readout { model.readout }
     var layers: Int { model.layers.count }

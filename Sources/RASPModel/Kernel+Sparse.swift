@@ -4,13 +4,14 @@
 extension Kernel {
     /// `multiplyAdd` for an `a` whose row p is zero outside the columns `units[p * inner ..< p * inner +
     /// counts[p]]` (increasing): out[p, j] += sum over those i of (a[p, i] * scale) b[i, j], i in order.
-    /// Row by row, the nonzero terms are gathered first; then eight outputs at a time stay in registers
-    /// over all of them (each load of b serves one row, but no output is stored more than once).
+    /// Row by row, the nonzero terms are gathered first (each value duplicated into a pair); then eight
+    /// outputs at a time stay in registers over all of them (each load of b serves one row, but no
+    /// output is stored more than once and no value is broadcast inside the loop).
     @inline(__always)
     public static func sparseMultiplyAdd(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
                                          rows: Int, inner: Int, columns: Int, scale: Double = 1,
                                          units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>) {
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, inner)) { xb in
+        withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: max(1, inner)) { xb in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, inner)) { ob in
             let xs = xb.baseAddress!, offsets = ob.baseAddress!
             for p in 0..<rows {
@@ -19,7 +20,7 @@ extension Kernel {
                 for q in 0..<Int(counts[p]) {
                     let i = Int(list[q]), x = arow[i] * scale
                     if x == 0 { continue }
-                    xs[c] = x
+                    xs[c] = SIMD2(repeating: x)
                     offsets[c] = i &* columns
                     c &+= 1
                 }
@@ -31,7 +32,7 @@ extension Kernel {
     /// o[j] += sum_q x[q] b[offset[q] + j] for j < columns, q in order: eight, then two, then one
     /// output at a time held in registers.
     @inline(__always)
-    static func gatheredRow(_ x: UnsafePointer<Double>, _ offset: UnsafePointer<Int>, _ count: Int, _ b: UnsafePointer<Double>,
+    static func gatheredRow(_ x: UnsafePointer<SIMD2<Double>>, _ offset: UnsafePointer<Int>, _ count: Int, _ b: UnsafePointer<Double>,
                             _ o: UnsafeMutablePointer<Double>, _ columns: Int) {
         var j = 0
         while j &+ 8 <= columns {
@@ -59,7 +60,7 @@ extension Kernel {
         }
         if j < columns {
             var s = o[j]
-            for q in 0..<count { s += x[q] * b[offset[q] &+ j] }
+            for q in 0..<count { s += x[q][0] * b[offset[q] &+ j] }
             o[j] = s
         }
     }

@@ -9,41 +9,25 @@ import Darwin
 /// order, so results do not depend on how work is spread over cores.
 public enum Kernel {
     /// out[p, j] += scale * sum_i a[p, i] b[i, j] for an a of `rows x inner` and a b of `inner x columns`.
-    /// Rows go four at a time, so each row of b loaded serves four rows of out; the inner loop runs over
-    /// j, contiguous in b and out, so it vectorises. Each output is summed over i in order, whatever
-    /// the blocking. Inputs that are zero in all four rows are skipped (compiled activations are mostly
-    /// one-hot).
+    /// Rows go four at a time: the inputs i that are not zero in all four rows are listed first (the
+    /// others are skipped: compiled activations are mostly one-hot), then the block's outputs are
+    /// computed four columns at a time in registers over that list (`tiledBlock`); fewer than six
+    /// columns go to `narrowMultiplyAdd`, rows past the last block to `remainingRows`. Each output is
+    /// summed over i in order, whatever the blocking, so results do not depend on it.
     @inline(__always)
     public static func multiplyAdd(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
                                    rows: Int, inner: Int, columns: Int, scale: Double = 1) {
-        var p = 0
-        while p &+ 4 <= rows {
-            let a0 = a + p &* inner, a1 = a0 + inner, a2 = a1 + inner, a3 = a2 + inner
-            let o0 = out + p &* columns, o1 = o0 + columns, o2 = o1 + columns, o3 = o2 + columns
-            for i in 0..<inner {
-                let x0 = a0[i] * scale, x1 = a1[i] * scale, x2 = a2[i] * scale, x3 = a3[i] * scale
-                if x0 == 0 && x1 == 0 && x2 == 0 && x3 == 0 { continue }
-                let brow = b + i &* columns
-                for j in 0..<columns {
-                    let y = brow[j]
-                    o0[j] += x0 * y
-                    o1[j] += x1 * y
-                    o2[j] += x2 * y
-                    o3[j] += x3 * y
-                }
+        if columns < 6 { return narrowMultiplyAdd(a, b, out, rows: rows, inner: inner, columns: columns, scale: scale) }
+        withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: 4 * max(1, inner)) { xb in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, inner)) { ob in
+            var p = 0
+            while p &+ 4 <= rows {
+                tiledBlock(a + p &* inner, b, out + p &* columns, inner: inner, columns: columns, scale: scale,
+                           xs: xb.baseAddress!, offsets: ob.baseAddress!)
+                p &+= 4
             }
-            p &+= 4
-        }
-        while p < rows {
-            let arow = a + p &* inner, orow = out + p &* columns
-            for i in 0..<inner {
-                let x = arow[i] * scale
-                if x == 0 { continue }
-                let brow = b + i &* columns
-                for j in 0..<columns { orow[j] += x * brow[j] }
-            }
-            p &+= 1
-        }
+            remainingRows(a, b, out, from: p, rows: rows, inner: inner, columns: columns, scale: scale)
+        }}
     }
 
     /// out[j, i] = a[i, j] for an a of `rows x columns`.

@@ -84,4 +84,56 @@ import RASPModel
             }
         }
     }
+
+    /// The product as `multiplyAdd` was first written: blocks of four rows, an i skipped when it is 0
+    /// in all four, every output summed over i in order in memory.
+    static func reference(_ a: [Double], _ b: [Double], rows: Int, inner: Int, columns: Int, scale: Double, into start: [Double]) -> [Double] {
+        var out = start, p = 0
+        while p < rows {
+            let block = p + 4 <= rows ? 4 : 1
+            for i in 0..<inner {
+                let x = (0..<block).map { a[(p + $0) * inner + i] * scale }
+                if x.allSatisfy({ $0 == 0 }) { continue }
+                for r in 0..<block { for j in 0..<columns { out[(p + r) * columns + j] += x[r] * b[i * columns + j] } }
+            }
+            p += block
+        }
+        return out
+    }
+
+    @Test func everyWidthOfTheDenseProductIsTheReferenceToTheBit() {
+        var random = SplitMix64(seed: 14)
+        for rows in [1, 3, 4, 9, 16] {
+            for columns in 1...9 {
+                for zeros in [0.0, 0.6] {
+                    let inner = 1 + random.next(below: 40)
+                    let a = KernelTests.matrix(rows, inner, zeros: zeros, &random), b = KernelTests.matrix(inner, columns, zeros: 0.2, &random)
+                    let start = KernelTests.matrix(rows, columns, zeros: 0.3, &random)
+                    let got = KernelTests.dense(a, b, rows: rows, inner: inner, columns: columns, scale: 0.6, into: start)
+                    let expected = KernelTests.reference(a, b, rows: rows, inner: inner, columns: columns, scale: 0.6, into: start)
+                    #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(rows)x\(inner)x\(columns)")
+                }
+            }
+        }
+    }
+
+    @Test func productsWithTheNonzeroRowsOfAMatrixAreTheDenseOnesToTheBit() {
+        var random = SplitMix64(seed: 15)
+        for (rows, inner, columns) in KernelTests.shapes {
+            let b = KernelTests.matrix(inner, columns, zeros: 0.9, &random)
+            guard let sparse = SparseRows(Matrix(rows: inner, columns: columns, values: b)) else { continue }
+            let a = KernelTests.matrix(rows, inner, zeros: 0.3, &random), start = KernelTests.matrix(rows, columns, zeros: 0.3, &random)
+            var out = start
+            out.withUnsafeMutableBufferPointer { Kernel.multiplyAdd(a, sparse, $0.baseAddress!, rows: rows, scale: 0.4) }
+            let expected = KernelTests.dense(a, b, rows: rows, inner: inner, columns: columns, scale: 0.4, into: start)
+            #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "\(rows)x\(inner)x\(columns)")
+            // dx bᵀ for a dx of `rows x columns`, against the dense product with the transpose.
+            let dx = KernelTests.matrix(rows, columns, zeros: 0.2, &random)
+            var t = [Double](repeating: 0, count: rows * inner)
+            t.withUnsafeMutableBufferPointer { Kernel.transposedProduct(dx, sparse, $0.baseAddress!, rows: rows) }
+            let bt = (0..<(columns * inner)).map { b[($0 % inner) * columns + $0 / inner] }
+            let dense = KernelTests.dense(dx, bt, rows: rows, inner: columns, columns: inner, into: [Double](repeating: 0, count: rows * inner))
+            #expect(t.map(\.bitPattern) == dense.map(\.bitPattern), "\(rows)x\(inner)x\(columns) transposed")
+        }
+    }
 }
