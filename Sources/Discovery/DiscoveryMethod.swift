@@ -44,6 +44,8 @@ public struct DiscoveryResult: Sendable {
     public var modelRuns: Int
     /// Per step, for methods that train (loss and sparsity curves).
     public var curve: [TrainingPoint]
+    /// For methods that train: the step whose circuit was chosen (Edge Pruning's `CircuitChoice`).
+    public var chosenStep: Int? = nil
 
     public init(method: String, scores: [Double], circuit: [Bool], keptBeforeDangling: Int, seconds: Double, modelRuns: Int,
                 curve: [TrainingPoint] = []) {

@@ -128,6 +128,7 @@ enum CommandHelp {
             ("--sequences-per-step N", "sequences per step (default: \(c.sequencesPerStep))"),
             ("--initial-log-alpha A", "initial log-alpha of every gate (default: \(c.initialLogAlpha))"),
             ("--node-masks", "also learn one mask per writer"),
+            ("--choose C", "the circuit returned: \(CircuitChoice.allCases.map(\.rawValue).joined(separator: " or ")), the fewest edges that reproduce every input among the steps' circuits, or the last step's (default: \(c.choice.rawValue))"),
             ("--tau T", "ACDC's threshold (default: \(m.acdcThreshold))"),
             ("--acdc-metric M", "ACDC's metric: \(ACDC.Metric.allCases.map(\.rawValue).joined(separator: ", ")) (default: \(m.acdcMetric.rawValue))"),
             ("--ig-steps N", "EAP-IG's integration steps (default: \(m.integrationSteps))"),

@@ -3,7 +3,8 @@ import Discovery
 /// The options of the discovery methods, shared by `prune` and `check`.
 enum MethodOptions {
     static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "faithfulness-lr", "restore", "temperature", "sequences-per-step",
-                                           "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset", "tau", "ig-steps", "acdc-metric"]
+                                           "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset", "tau", "ig-steps", "acdc-metric",
+                                           "choose"]
     static let flagNames: Set<String> = ["node-masks", "restore-freezes"]
 
     static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
@@ -27,6 +28,8 @@ enum MethodOptions {
         if arguments.options["penalty"] != nil { c.penalty = try arguments.number("penalty", default: 0, range: 0...1e6) }
         c.attentionWarmup = try arguments.number("attention-warmup", default: c.attentionWarmup, range: 0...1)
         c.attentionStart = try arguments.number("attention-start", default: c.attentionStart, range: 1e-3...1)
+        c.choice = CircuitChoice(rawValue: try arguments.choice("choose", default: c.choice.rawValue,
+                                                                among: CircuitChoice.allCases.map(\.rawValue)))!
         if arguments.has("node-masks") { c.nodeMasks = true }
         if arguments.has("restore-freezes") { c.restoreFreezes = true }
         var s = MethodSettings()

@@ -72,6 +72,7 @@ struct RecoveredRun {
             "inputs_reproduced": .int(f.sequencesCorrect), "seconds": .number(result.seconds, isInteger: false),
             "model_runs": .int(result.modelRuns),
         ]
+        if let step = result.chosenStep { o["chosen_step"] = .int(step) }
         if let r = repair {
             o["repair"] = .object(["added": .int(r.added), "removed": .int(r.removed), "edges_kept": .int(r.circuit.filter { $0 }.count)])
         }
@@ -83,6 +84,9 @@ struct RecoveredRun {
         var s = "\(result.method): its own circuit keeps \(result.edgesKept) of \(counted(graphEdges, "edge")) and "
         s += f.isFaithful ? (f.sequences == 1 ? "is faithful (its one input reproduced)" : "is faithful (every one of the \(f.sequences) inputs reproduced)")
             : "is not faithful (reproduces \(f.sequencesCorrect) of \(counted(f.sequences, "input")))"
+        if let step = result.chosenStep, let steps = result.curve.last?.step {
+            s += step == steps ? "; the last step's circuit" : "; step \(step)'s circuit (of \(steps)), the sparsest faithful one"
+        }
         s += "; \(Clock.format(result.seconds)), \(counted(result.modelRuns, "model run"))"
         if let r = repair {
             s += r.faithfulBefore ? "\nrepair: nothing to do" : "\nrepair: added \(r.added) edge\(r.added == 1 ? "" : "s"), removed \(r.removed); the repaired circuit keeps \(counted(r.circuit.filter { $0 }.count, "edge"))"

@@ -1,6 +1,7 @@
 /// The settings of an Edge Pruning run; each is a flag of `rasp prune`. The ablation and the data are
 /// the task's. The defaults are the best measured (docs/PRUNING.md): the margin objective, the
-/// attention warm start over the first half, 800 steps at rate 0.05; `paper` is the reference's.
+/// attention warm start over the first half, 800 steps at rate 0.05, and the sparsest faithful circuit
+/// of those the steps gave; `paper` is the reference's.
 public struct PruningConfiguration: Sendable, Equatable {
     /// Optimisation steps; each step samples one set of masks and runs one slice of every input length.
     public var steps = 800
@@ -43,6 +44,9 @@ public struct PruningConfiguration: Sendable, Equatable {
     /// How the gradient of the expected objective reaches the gates: through hard-concrete samples
     /// (the paper's reparameterisation), or DisARM on binary gates (see `GateEstimator`).
     public var estimator = GateEstimator.hardConcrete
+    /// Which circuit of those training passes through is returned: the sparsest faithful one, or the
+    /// last step's.
+    public var choice = CircuitChoice.sparsestFaithful
     /// Also learn one gate per writer (multiplying its out-edges' masks), as the paper's node masks.
     public var nodeMasks = false
 
@@ -77,6 +81,7 @@ extension PruningConfiguration {
         c.temperature = 1
         c.attentionWarmup = 0
         c.initialLogAlpha = 10
+        c.choice = .last
         if xproportion {
             c.steps = 720
             c.learningRate = 1.0

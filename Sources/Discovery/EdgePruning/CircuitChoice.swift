@@ -1,0 +1,58 @@
+import RASPModel
+
+/// Which of the circuits training passes through Edge Pruning returns.
+public enum CircuitChoice: String, Sendable, CaseIterable {
+    /// The circuit with the fewest edges, among those a step's thresholded gates gave, that reproduces
+    /// the full model on every training input (the latest such step on a tie); the last step's circuit
+    /// when none does. The sparsity pressure keeps growing to the end, so the last step's circuit is
+    /// often one edge past the truth (docs/PRUNING.md).
+    case sparsestFaithful = "sparsest-faithful"
+    /// The last step's circuit, as the paper's code returns it.
+    case last
+}
+
+/// The distinct circuits training passed through, each with the gates' scores at the last step that
+/// gave it, so that the choice can be made once training ends: candidates are tested from the fewest
+/// edges up, and the first faithful one is chosen. Most steps give a circuit already seen, and a test
+/// stops at the first input that fails, so the tests cost a small part of training. At most `capacity`
+/// circuits are kept, the sparsest (the latest among equals), so memory stays bounded on any graph.
+struct CheckpointLog {
+    var capacity = 512
+
+    struct Checkpoint {
+        var step: Int
+        var scores: [Double]
+        var circuit: [Bool]
+        var kept: Int
+        var size: Int
+    }
+
+    private(set) var checkpoints: [Checkpoint] = []
+    private var index: [[Bool]: Int] = [:]
+
+    /// Records the thresholded circuit of `scores` at `step` (its dangling edges removed).
+    mutating func record(step: Int, scores: [Double], graph: ComputeGraph) {
+        let kept = scores.map { HardConcrete.deterministic(logAlpha: $0) > 0.5 }
+        let circuit = CircuitSelection.removingDangling(kept, graph: graph)
+        let checkpoint = Checkpoint(step: step, scores: scores, circuit: circuit, kept: kept.filter { $0 }.count,
+                                    size: circuit.filter { $0 }.count)
+        if let i = index[circuit] {
+            checkpoints[i] = checkpoint
+            return
+        }
+        index[circuit] = checkpoints.count
+        checkpoints.append(checkpoint)
+        if checkpoints.count > capacity, let worst = checkpoints.indices.max(by: { Self.precedes(checkpoints[$0], checkpoints[$1]) }) {
+            checkpoints.remove(at: worst)
+            index = Dictionary(uniqueKeysWithValues: checkpoints.enumerated().map { ($1.circuit, $0) })
+        }
+    }
+
+    /// Whether `a` is tried before `b`: fewer edges, then the later step.
+    static func precedes(_ a: Checkpoint, _ b: Checkpoint) -> Bool { (a.size, -a.step) < (b.size, -b.step) }
+
+    /// The sparsest faithful checkpoint (the latest on a tie), or nil when none is faithful.
+    func sparsestFaithful(_ isFaithful: ([Bool]) -> Bool) -> Checkpoint? {
+        checkpoints.sorted(by: Self.precedes).first { isFaithful($0.circuit) }
+    }
+}
