@@ -113,6 +113,7 @@ enum CommandHelp {
             ("--steps N", "Edge Pruning steps (default: \(c.steps))"),
             ("--lr R", "learning rate of the log-alphas (default: \(c.learningRate))"),
             ("--lambda-lr R", "learning rate of the Lagrange multipliers (default: \(c.lambdaLearningRate))"),
+            ("--harden F", "the last fraction F of the steps trains the thresholded circuit itself, gates 1[log-alpha > 0] with a straight-through gradient (default: \(c.hardenFraction))"),
             ("--restore F", "the last fraction F of the steps trains the objective alone, no sparsity term (default: \(c.restoreFraction), off)"),
             ("--restore-freezes", "in those steps keep the sparsity term with its multipliers frozen instead"),
             ("--faithfulness-lr R", "ascent rate of a multiplier on the objective after the sparsity ramp (default: \(c.faithfulnessRate), off)"),

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import RASPCore
 import RASPModel
 import Discovery
@@ -98,6 +99,10 @@ import RASPTestSupport
             let (_, dp) = HardConcrete.probabilityNonzero(logAlpha: logAlpha)
             let np = (HardConcrete.probabilityNonzero(logAlpha: logAlpha + h).p - HardConcrete.probabilityNonzero(logAlpha: logAlpha - h).p) / (2 * h)
             #expect(abs(np - dp) < 1e-6)
+            let (hz, hd) = HardConcrete.hardened(logAlpha: logAlpha)
+            let sigmoid = { (a: Double) in 1 / (1 + exp(-a)) }
+            #expect(hz == (logAlpha > 0 ? 1 : 0))
+            #expect(abs((sigmoid(logAlpha + h) - sigmoid(logAlpha - h)) / (2 * h) - hd) < 1e-6)
         }
     }
 }

@@ -38,6 +38,16 @@ public enum HardConcrete {
         return (p, p * (1 - p))
     }
 
+    /// A hardened gate: z = 1[log_alpha > 0], the threshold the circuit is cut at, with the
+    /// straight-through derivative d sigmoid(log_alpha) / d log_alpha. For a hard-concrete gate,
+    /// P(s > 1/2) = sigmoid(log_alpha): z is that event's most likely value and the derivative that of
+    /// its probability.
+    @inline(__always)
+    public static func hardened(logAlpha: Double) -> (z: Double, derivative: Double) {
+        let p = sigmoid(logAlpha)
+        return (logAlpha > 0 ? 1 : 0, p * (1 - p))
+    }
+
     /// The deterministic gate used after training: min(1, max(0, sigmoid(log_alpha) (zeta - gamma) + gamma)).
     public static func deterministic(logAlpha: Double) -> Double {
         min(1, max(0, sigmoid(logAlpha) * (zeta - gamma) + gamma))

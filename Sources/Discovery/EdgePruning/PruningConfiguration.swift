@@ -1,7 +1,8 @@
 /// The settings of an Edge Pruning run; each is a flag of `rasp prune`. The ablation and the data are
 /// the task's. The defaults are the best measured (docs/PRUNING.md): the margin objective, the
-/// attention warm start over the first half, 800 steps at rate 0.05, and the sparsest faithful circuit
-/// of those the steps gave; `paper` is the reference's.
+/// attention warm start over the first half, straight-through gates, hardened gates over the second
+/// half, 800 steps at rate 0.05, and the sparsest faithful circuit of those the steps gave; `paper` is
+/// the reference's.
 public struct PruningConfiguration: Sendable, Equatable {
     /// Optimisation steps; each step samples one set of masks and runs one slice of every input length.
     public var steps = 800
@@ -12,6 +13,9 @@ public struct PruningConfiguration: Sendable, Equatable {
     /// Ascent rate of a multiplier mu on the objective, a constraint "the circuit is faithful" beside the
     /// sparsity one: after the target's ramp, mu += rate * loss each step (mu starts at 1; 0: off).
     public var faithfulnessRate = 0.0
+    /// The last fraction of the steps runs hardened gates: each gate is 1[log_alpha > 0], so the objective
+    /// is that of the circuit the method reports, with a straight-through gradient (0: off).
+    public var hardenFraction = 0.75
     /// The last fraction of the steps trains the objective alone (no sparsity term): edges whose absence
     /// costs faithfulness come back (0: off).
     public var restoreFraction = 0.0
@@ -43,7 +47,7 @@ public struct PruningConfiguration: Sendable, Equatable {
     public var attentionStart = 0.1
     /// How the gradient of the expected objective reaches the gates: through hard-concrete samples
     /// (the paper's reparameterisation), or DisARM on binary gates (see `GateEstimator`).
-    public var estimator = GateEstimator.hardConcrete
+    public var estimator = GateEstimator.straightThrough
     /// Which circuit of those training passes through is returned: the sparsest faithful one, or the
     /// last step's.
     public var choice = CircuitChoice.sparsestFaithful
@@ -82,6 +86,8 @@ extension PruningConfiguration {
         c.attentionWarmup = 0
         c.initialLogAlpha = 10
         c.choice = .last
+        c.estimator = .hardConcrete
+        c.hardenFraction = 0
         if xproportion {
             c.steps = 720
             c.learningRate = 1.0

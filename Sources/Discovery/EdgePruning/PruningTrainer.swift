@@ -21,6 +21,17 @@ struct GateSet {
         }
     }
 
+    /// The hardened gates: every gate is its threshold, 1[log_alpha > 0] (the circuit the method
+    /// reports), with the straight-through derivative of its mean sigmoid(log_alpha), so that a closed
+    /// gate the circuit needs hears the objective. It draws no noise, so the steps' random numbers
+    /// stay as they were.
+    mutating func harden(_ random: inout SplitMix64) {
+        for i in logAlpha.indices {
+            _ = random.nextUnit()
+            (z[i], derivative[i]) = HardConcrete.hardened(logAlpha: logAlpha[i])
+        }
+    }
+
     /// The expected density (mean P(z != 0), Louizos et al. eq. 12) and its derivative per gate.
     func expectedDensity() -> (density: Double, derivative: [Double]) {
         var total = 0.0
@@ -162,6 +173,12 @@ struct PruningTrainer {
         return c.restoreFraction > 0 && Double(step) >= Double(c.steps) * (1 - c.restoreFraction)
     }
 
+    /// Whether `step` is in the last `hardenFraction` of the steps, where the gates are hardened.
+    func isHardened(_ step: Int) -> Bool {
+        let c = configuration
+        return c.hardenFraction > 0 && Double(step) >= Double(c.steps) * (1 - c.hardenFraction)
+    }
+
     /// The DisARM estimate of dE[L]/dphi, and the mean of the two losses.
     mutating func disarmGradient(_ step: Int) -> (gradient: [Double], loss: Double) {
         let c = configuration
@@ -192,8 +209,13 @@ struct PruningTrainer {
     /// The paper's step: sample hard-concrete gates and differentiate through the sample.
     mutating func hardConcreteStep(_ step: Int, extra: [Double]? = nil) -> TrainingPoint {
         let graph = task.graph, c = configuration
-        edges.sample(&random, straightThrough: c.estimator == .straightThrough)
-        if c.nodeMasks { nodes.sample(&random, straightThrough: c.estimator == .straightThrough) }
+        if isHardened(step) {
+            edges.harden(&random)
+            if c.nodeMasks { nodes.harden(&random) }
+        } else {
+            edges.sample(&random, straightThrough: c.estimator == .straightThrough)
+            if c.nodeMasks { nodes.sample(&random, straightThrough: c.estimator == .straightThrough) }
+        }
         let masks = graph.edges.indices.map { edges.z[$0] * nodes.z[graph.edges[$0].writer] }
         // A gate sampled at exactly 0 (or 1) has no derivative: its edge's mask gradient is not needed.
         let wanted = graph.edges.indices.map { e in
