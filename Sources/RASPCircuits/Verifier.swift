@@ -24,6 +24,12 @@ public struct Verdict: Sendable {
     public var goldenDrift: CircuitDiff?
     /// The circuit was judged with `tok` and `pos` as one `input` node (its file's granularity).
     public var mergedInput = false
+    /// How the golden circuit itself (every required and optional edge) does on this model: on a
+    /// noisy model it may fail an input the full model gets right, and then no circuit can be exact.
+    public var goldenFaithfulness: Faithfulness? = nil
+
+    /// Whether some circuit could be exact here: the golden circuit reproduces every input.
+    public var exactIsPossible: Bool { goldenFaithfulness?.isFaithful ?? true }
 
     /// Circuit edges inside the golden circuit, over circuit edges.
     public var precision: Double { circuitEdges == 0 ? 1 : Double(circuitEdges - extra.count) / Double(circuitEdges) }
@@ -43,6 +49,9 @@ public struct Verdict: Sendable {
         if !missing.isEmpty { reasons.append("\(missing.count) required edge\(missing.count == 1 ? "" : "s") missing") }
         if !extra.isEmpty { reasons.append("\(extra.count) edge\(extra.count == 1 ? "" : "s") outside the golden circuit") }
         if !faithfulness.isFaithful { reasons.append("unfaithful on \(faithfulness.sequences - faithfulness.sequencesCorrect) of \(counted(faithfulness.sequences, "input"))") }
+        if let g = goldenFaithfulness, !g.isFaithful {
+            reasons.append("the golden circuit itself fails \(g.sequences - g.sequencesCorrect) of \(counted(g.sequences, "input")) on this model, so no circuit can be exact")
+        }
         return "not exact: " + reasons.joined(separator: "; ")
     }
 }
@@ -70,10 +79,16 @@ public enum Verifier {
         return unidentifiable.sorted()
     }
 
+    /// How the golden circuit, with every required and optional edge, reproduces the model of `task`.
+    public static func goldenFaithfulness(golden: Circuit, task: CircuitTask) -> Faithfulness {
+        task.evaluate(masks: masks(golden.edges, task.graph))
+    }
+
     /// Judges `circuit` against `golden` on the inputs of `task` (whose model and ablation are the
-    /// ones judged). `unidentifiable` may be passed when already computed for this golden circuit and task.
+    /// ones judged). `unidentifiable` and `goldenFaithfulness` may be passed when already computed for
+    /// this golden circuit and task.
     public static func verify(circuit: Circuit, golden: Circuit, task: CircuitTask, unidentifiable known: [String]? = nil,
-                              derivedGolden: Circuit? = nil) -> Verdict {
+                              goldenFaithfulness knownGolden: Faithfulness? = nil, derivedGolden: Circuit? = nil) -> Verdict {
         let golden = circuit.mergedInput ? golden.mergingInput(graph: task.graph) : golden
         let required = golden.edges(of: .required)
         let unidentifiable = known ?? unidentifiableEdges(golden: golden, task: task)
@@ -92,6 +107,7 @@ public enum Verifier {
                               optionalKept: optionalKept.sorted(), unidentifiable: unidentifiable.sorted(), requiredCount: required.count,
                               circuitEdges: circuit.kept.count, faithfulness: faithfulness, auroc: auroc, goldenDrift: drift)
         verdict.mergedInput = circuit.mergedInput
+        verdict.goldenFaithfulness = knownGolden ?? goldenFaithfulness(golden: golden, task: task)
         return verdict
     }
 }

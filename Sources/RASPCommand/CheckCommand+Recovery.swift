@@ -19,6 +19,11 @@ extension CheckCommand {
         guard checkVariant(model, p, label: options.label, console: console, row: &row) else { return }
         let task = p.task(model, ablation: settings.ablation)
         let unidentifiable = Verifier.unidentifiableEdges(golden: golden, task: task)
+        let goldenFaithfulness = Verifier.goldenFaithfulness(golden: golden, task: task)
+        if !goldenFaithfulness.isFaithful {
+            console.errLine("\(p.program.name) \(options.label): the golden circuit itself reproduces \(goldenFaithfulness.sequencesCorrect) of "
+                + "\(counted(goldenFaithfulness.sequences, "input")) on this model, so no run can be exact")
+        }
         let method = Methods.make(settings.method, settings: settings.methodSettings)!
         for seed in settings.seeds {
             progress.step("\(options.label) seed \(seed)")
@@ -29,7 +34,8 @@ extension CheckCommand {
                                   variant: variant.rawValue, variantSeed: Int(settings.variantSeed), repaired: repaired)
             }
             func verdict(_ kept: [Bool], repaired: Bool) -> Verdict {
-                Verifier.verify(circuit: circuit(kept, repaired: repaired), golden: golden, task: task, unidentifiable: unidentifiable)
+                Verifier.verify(circuit: circuit(kept, repaired: repaired), golden: golden, task: task, unidentifiable: unidentifiable,
+                                goldenFaithfulness: goldenFaithfulness)
             }
             let own = verdict(result.circuit, repaired: false)
             let repair = CircuitSelection.repair(result.circuit, scores: result.scores, task: task)

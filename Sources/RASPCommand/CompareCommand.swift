@@ -101,6 +101,7 @@ enum CompareCommand {
                         progress: Progress) -> [ComparisonRun] {
         let task = p.task(model, ablation: ablation)
         let unidentifiable = Verifier.unidentifiableEdges(golden: golden, task: task)
+        let goldenFaithfulness = Verifier.goldenFaithfulness(golden: golden, task: task)
         var runs: [ComparisonRun] = []
         for id in settings.methods {
             let method = Methods.make(id, settings: settings.methodSettings)!
@@ -110,7 +111,8 @@ enum CompareCommand {
                 let circuit = Circuit.recovered(program: p.program.name, graph: task.graph, scores: result.scores, kept: result.circuit,
                                                 method: id, ablation: ablation.rawValue, seed: Int(seed), variant: model.variant.rawValue,
                                                 variantSeed: Int(model.seed), repaired: false)
-                let verdict = Verifier.verify(circuit: circuit, golden: golden, task: task, unidentifiable: unidentifiable)
+                let verdict = Verifier.verify(circuit: circuit, golden: golden, task: task, unidentifiable: unidentifiable,
+                                              goldenFaithfulness: goldenFaithfulness)
                 var run = ComparisonRun(program: p.program.name, variant: model.variant.rawValue, ablation: ablation.rawValue, method: id,
                                         seed: method.usesSeed ? Int(seed) : nil, exact: verdict.isExact, auroc: verdict.auroc,
                                         edgesKept: result.edgesKept, graphEdges: task.edgeCount, faithfulness: verdict.faithfulness,

@@ -99,6 +99,9 @@ enum VerifyCommand {
         s += "faithfulness: \(f.sequencesCorrect)/\(counted(f.sequences, "input")), \(f.positionsCorrect)/\(counted(f.positions, "position"))"
         s += String(format: " (accuracy %.4f), mean %@ %.3g\n", f.accuracy, f.numerical ? "squared error" : "KL", f.meanDivergence)
         if let auroc = v.auroc { s += String(format: "edge AUROC: %.4f\n", auroc) }
+        if let g = v.goldenFaithfulness, !g.isFaithful {
+            s += "golden circuit: \(g.sequencesCorrect)/\(counted(g.sequences, "input")) on this model; no circuit can be exact here\n"
+        }
         s += "verdict: \(v.summary)\n"
         return s
     }
@@ -126,6 +129,7 @@ enum VerifyCommand {
             ]),
         ]
         if let auroc = v.auroc { o["auroc"] = .double(auroc) }
+        o["golden_faithful"] = .bool(v.exactIsPossible)
         if v.mergedInput { o["granularity"] = .string("input") }
         if let drift = v.goldenDrift, !drift.isEmpty { o["golden_drift"] = .array(drift.description.split(separator: "\n").map { .string(String($0)) }) }
         return .object(o)

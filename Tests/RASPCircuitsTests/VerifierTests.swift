@@ -29,6 +29,18 @@ import RASPTestSupport
         }
     }
 
+    /// On dyck1_counts's noisy model the golden circuit fails one of the 62 inputs (the full model
+    /// needs some of the noise its other edges carry): the verdict says no circuit can be exact there.
+    @Test func aGoldenCircuitTheModelDoesNotHonourIsReported() throws {
+        let f = try VerifierTests.fixture("dyck1_counts", variant: .noisy)
+        let verdict = Verifier.verify(circuit: f.golden, golden: f.golden, task: f.task)
+        #expect(!verdict.isExact && !verdict.exactIsPossible)
+        #expect(verdict.goldenFaithfulness?.sequencesCorrect == 61 && verdict.goldenFaithfulness?.sequences == 62)
+        #expect(verdict.summary.hasSuffix("the golden circuit itself fails 1 of 62 inputs on this model, so no circuit can be exact"))
+        let compiled = try VerifierTests.fixture("dyck1_counts")
+        #expect(Verifier.verify(circuit: compiled.golden, golden: compiled.golden, task: compiled.task).exactIsPossible)
+    }
+
     @Test func aDroppedRequiredEdgeIsMissing() throws {
         let f = try VerifierTests.fixture("reverse")
         let keys = f.golden.edges.map(\.key).filter { $0 != "m0 -> m1" }
