@@ -6,8 +6,9 @@ import RASPCircuits
 import RASPReport
 
 /// `rasp draw FILE [--circuit C.json] [--format F] [--variant V] [--ablation A] [-o circuit.svg]`: the
-/// golden circuit drawn by layer, or a recovered circuit against it (recovered, missing and extra edges
-/// in their own colours), judged as `rasp verify` judges it. SVG on stdout or in the file.
+/// golden circuit drawn by layer (with `--variant`, how that variant's model reproduces it), or a
+/// recovered circuit against it (recovered, missing and extra edges in their own colours), judged as
+/// `rasp verify` judges it. SVG on stdout or in the file.
 enum DrawCommand {
     static func run(_ args: [String], console: Console) throws(Arguments.UsageError) -> Int32 {
         let arguments = try Arguments(args, options: Set(["circuit", "format", "ablation", "seed", "output"]).union(VariantOptions.optionNames), flags: [])
@@ -26,6 +27,11 @@ enum DrawCommand {
                 return RASPCommandLine.Status.failure
             }
             picture = drawn
+        } else if arguments.options["variant"] != nil {
+            let options = try VariantOptions(arguments)
+            guard let model = p.variant(options, console: console) else { return RASPCommandLine.Status.failure }
+            let f = Verifier.goldenFaithfulness(golden: golden, task: p.task(model, ablation: .zero, seed: seed))
+            picture = goldenPicture(golden, p, on: (options.label, f))
         } else {
             picture = goldenPicture(golden, p)
         }
@@ -33,10 +39,16 @@ enum DrawCommand {
         return RASPCommandLine.Status.success
     }
 
-    static func goldenPicture(_ golden: Circuit, _ p: Pipeline) -> CircuitPicture {
+    /// The golden circuit; with a variant, how it reproduces that variant's model under zero ablation
+    /// (it is the same circuit on every variant, but a noisy model may not honour it on every input).
+    static func goldenPicture(_ golden: Circuit, _ p: Pipeline, on variant: (label: String, faithfulness: Faithfulness)? = nil) -> CircuitPicture {
         let graph = ComputeGraph(model: p.compiled.model)
-        let subtitle = "\(counted(golden.edges(of: .required).count, "required edge")), \(golden.edges(of: .optional).count) optional, "
+        var subtitle = "\(counted(golden.edges(of: .required).count, "required edge")), \(golden.edges(of: .optional).count) optional, "
             + "of \(counted(graph.edges.count, "edge")) in the graph"
+        if let (label, f) = variant {
+            subtitle += "; on the \(label) model it reproduces \(f.sequencesCorrect) of \(counted(f.sequences, "input"))"
+                + (f.isFaithful ? "" : ", so no circuit can be exact there")
+        }
         return CircuitPicture(golden: golden, graph: graph, labels: CircuitPicture.labels(of: p.compiled),
                               title: "\(p.program.name): the golden circuit", subtitle: subtitle)
     }

@@ -26,6 +26,15 @@ import RASPTestSupport
         #expect(check.count(class: "recovered") + check.count(class: "missing") - (check.count(class: "missing") > 0 ? 2 : 1) == 9)
     }
 
+    /// The golden circuit is the same on every variant; `--variant` says how that model reproduces it.
+    @Test func drawWithAVariantSaysWhetherItsModelHonoursTheGoldenCircuit() {
+        let noisy = rasp("draw", "programs/dyck1_counts.rasp", "--variant", "noisy")
+        #expect(noisy.status == 0)
+        #expect(noisy.stdout.contains("on the noisy model it reproduces 61 of 62 inputs, so no circuit can be exact there"))
+        let compiled = rasp("draw", "programs/dyck1_counts.rasp", "--variant", "compiled")
+        #expect(compiled.stdout.contains("on the compiled model it reproduces 62 of 62 inputs<"))
+    }
+
     @Test func drawRefusesBadInputClearly() {
         #expect(rasp("draw").status == 64)
         #expect(rasp("draw", "programs/reverse.rasp", "--ablation", "loud").status == 64)
