@@ -30,21 +30,30 @@ struct CheckpointLog {
     private(set) var checkpoints: [Checkpoint] = []
     private var index: [[Bool]: Int] = [:]
 
-    /// Records the thresholded circuit of `scores` at `step` (its dangling edges removed).
-    mutating func record(step: Int, scores: [Double], graph: ComputeGraph) {
+    /// The thresholded circuit of `scores` at `step`, its dangling edges removed.
+    static func checkpoint(step: Int, scores: [Double], graph: ComputeGraph) -> Checkpoint {
         let kept = scores.map { HardConcrete.deterministic(logAlpha: $0) > 0.5 }
         let circuit = CircuitSelection.removingDangling(kept, graph: graph)
-        let checkpoint = Checkpoint(step: step, scores: scores, circuit: circuit, kept: kept.filter { $0 }.count,
-                                    size: circuit.filter { $0 }.count)
-        if let i = index[circuit] {
+        return Checkpoint(step: step, scores: scores, circuit: circuit, kept: kept.filter { $0 }.count, size: circuit.filter { $0 }.count)
+    }
+
+    /// Records the circuit of `scores` at `step`; past `capacity`, the last to be tried is dropped (its
+    /// slot takes the last checkpoint, so only two index entries change).
+    mutating func record(step: Int, scores: [Double], graph: ComputeGraph) {
+        let checkpoint = Self.checkpoint(step: step, scores: scores, graph: graph)
+        if let i = index[checkpoint.circuit] {
             checkpoints[i] = checkpoint
             return
         }
-        index[circuit] = checkpoints.count
+        index[checkpoint.circuit] = checkpoints.count
         checkpoints.append(checkpoint)
-        if checkpoints.count > capacity, let worst = checkpoints.indices.max(by: { Self.precedes(checkpoints[$0], checkpoints[$1]) }) {
-            checkpoints.remove(at: worst)
-            index = Dictionary(uniqueKeysWithValues: checkpoints.enumerated().map { ($1.circuit, $0) })
+        guard checkpoints.count > capacity,
+              let worst = checkpoints.indices.max(by: { Self.precedes(checkpoints[$0], checkpoints[$1]) }) else { return }
+        index[checkpoints[worst].circuit] = nil
+        let moved = checkpoints.removeLast()
+        if worst < checkpoints.count {
+            checkpoints[worst] = moved
+            index[moved.circuit] = worst
         }
     }
 

@@ -26,9 +26,8 @@ public struct EdgePruning: DiscoveryMethod {
             progress?(point)
             if configuration.choice == .sparsestFaithful { log.record(step: step + 1, scores: trainer.scores, graph: task.graph) }
         }
-        var last = CheckpointLog()
-        last.record(step: configuration.steps, scores: trainer.scores, graph: task.graph)
-        let chosen = log.sparsestFaithful { task.isFaithful(masks: $0.map { $0 ? 1 : 0 }) } ?? last.checkpoints[0]
+        let chosen = log.sparsestFaithful { task.isFaithful(masks: $0.map { $0 ? 1 : 0 }) }
+            ?? CheckpointLog.checkpoint(step: configuration.steps, scores: trainer.scores, graph: task.graph)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var result = DiscoveryResult(method: id, scores: chosen.scores, circuit: chosen.circuit, keptBeforeDangling: chosen.kept,
                                      seconds: seconds, modelRuns: task.modelRuns - runs, curve: curve)
