@@ -114,6 +114,7 @@ enum CommandHelp {
             ("--lr R", "learning rate of the log-alphas (default: \(c.learningRate))"),
             ("--lambda-lr R", "learning rate of the Lagrange multipliers (default: \(c.lambdaLearningRate))"),
             ("--harden F", "the last fraction F of the steps trains the thresholded circuit itself, gates 1[log-alpha > 0] with a straight-through gradient (default: \(c.hardenFraction))"),
+            ("--harden-bound A", "each hardened step first bounds every log-alpha to [-A, A], so the sparsity term can still close any gate; 0: no bound (default: \(c.hardenedBound))"),
             ("--restore F", "the last fraction F of the steps trains the objective alone, no sparsity term (default: \(c.restoreFraction), off)"),
             ("--restore-freezes", "in those steps keep the sparsity term with its multipliers frozen instead"),
             ("--faithfulness-lr R", "ascent rate of a multiplier on the objective after the sparsity ramp (default: \(c.faithfulnessRate), off)"),

@@ -4,7 +4,7 @@ import Discovery
 enum MethodOptions {
     static let optionNames: Set<String> = ["steps", "target-sparsity", "lr", "lambda-lr", "faithfulness-lr", "restore", "temperature", "sequences-per-step",
                                            "initial-log-alpha", "objective", "penalty", "attention-warmup", "attention-start", "margin", "estimator", "sparsity-warmup", "preset", "tau", "ig-steps", "acdc-metric",
-                                           "choose", "harden"]
+                                           "choose", "harden", "harden-bound"]
     static let flagNames: Set<String> = ["node-masks", "restore-freezes"]
 
     static func settings(_ arguments: Arguments) throws(Arguments.UsageError) -> MethodSettings {
@@ -17,6 +17,7 @@ enum MethodOptions {
         c.faithfulnessRate = try arguments.number("faithfulness-lr", default: c.faithfulnessRate, range: 0...1000)
         c.restoreFraction = try arguments.number("restore", default: c.restoreFraction, range: 0...0.5)
         c.hardenFraction = try arguments.number("harden", default: c.hardenFraction, range: 0...1)
+        c.hardenedBound = try arguments.number("harden-bound", default: c.hardenedBound, range: 0...100)
         c.temperature = try arguments.number("temperature", default: c.temperature, range: 1e-3...1e3)
         c.sequencesPerStep = try arguments.integer("sequences-per-step", default: c.sequencesPerStep, range: 1...4_096)
         c.initialLogAlpha = try arguments.number("initial-log-alpha", default: c.initialLogAlpha, range: -20...20)

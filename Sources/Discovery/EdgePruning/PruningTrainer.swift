@@ -32,6 +32,12 @@ struct GateSet {
         }
     }
 
+    /// Clamps every log-alpha to [-bound, bound] (0: no bound); the signs, so the circuit, stay.
+    mutating func bound(_ bound: Double) {
+        guard bound > 0 else { return }
+        for i in logAlpha.indices { logAlpha[i] = max(-bound, min(bound, logAlpha[i])) }
+    }
+
     /// The expected density (mean P(z != 0), Louizos et al. eq. 12) and its derivative per gate.
     func expectedDensity() -> (density: Double, derivative: [Double]) {
         var total = 0.0
@@ -210,6 +216,8 @@ struct PruningTrainer {
     mutating func hardConcreteStep(_ step: Int, extra: [Double]? = nil) -> TrainingPoint {
         let graph = task.graph, c = configuration
         if isHardened(step) {
+            edges.bound(c.hardenedBound)
+            if c.nodeMasks { nodes.bound(c.hardenedBound) }
             edges.harden(&random)
             if c.nodeMasks { nodes.harden(&random) }
         } else {
