@@ -111,8 +111,8 @@ extension EdgeMaskedModel {
                 addAblated(w, m: 0, into: gx, width: k, pass) { a, rows, g in d -= Kernel.dot(a, g, rows * k) }
                 back.gradient[e] += d
                 Kernel.axpy(gx, back.writerGradient(w, self), n * k, scale: m)
-            case .dense(let c, _) where writerForm[w] == .lookup:
-                c.values.withUnsafeBufferPointer { back.gradient[e] += lookupGradient(w, $0.baseAddress!, gx, k, pass) }
+            case .dense(let offset, _) where writerForm[w] == .lookup:
+                back.gradient[e] += lookupGradient(w, pass.dense + offset, gx, k, pass)
             case .dense, .sparse:
                 blockGradient(e, w, m: m, connections[e], gx, k, back)
             }
@@ -128,7 +128,7 @@ extension EdgeMaskedModel {
         let t = back.buffers.product.pointer
         if pass.ablation == .zero, let lists = sparseBlock(w, pass) { return sparseBlockGradient(e, w, m: m, connection, gx, k, lists, back) }
         t.update(repeating: 0, count: n * width)
-        transposedProduct(connection, gx, t, rows: n, inner: k, columns: width, lists: nil)
+        transposedProduct(connection, gx, t, rows: n, inner: k, columns: width, lists: nil, dense: pass.dense)
         let z = pass.writers + n * writerStart[w]
         var d = Kernel.dot(z, t, n * width)
         addAblated(w, m: 0, into: t, width: width, pass) { a, rows, tt in d -= Kernel.dot(a, tt, rows * width) }
@@ -143,23 +143,22 @@ extension EdgeMaskedModel {
                              _ lists: (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>), _ back: BackPass) {
         let pass = back.pass, n = pass.n, width = writerWidth[w]
         let t = back.buffers.product.pointer, z = pass.writers + n * writerStart[w]
-        transposedProduct(connection, gx, t, rows: n, inner: k, columns: width, lists: lists)
+        transposedProduct(connection, gx, t, rows: n, inner: k, columns: width, lists: lists, dense: pass.dense)
         back.gradient[e] += Kernel.sparseDot(z, t, rows: n, columns: width, units: lists.units, counts: lists.counts)
         Kernel.sparseAxpy(t, back.writerGradient(w, self), rows: n, columns: width, scale: m, units: lists.units, counts: lists.counts)
     }
 
     /// T = dx C^T (`rows x columns`) through a dense or sparse C, at the entries `lists` gives (the
-    /// others left as they are) or at all of them (added to T).
+    /// others left as they are) or at all of them (added to T). `dense` is the pass's `denseValues`.
     func transposedProduct(_ connection: Connection, _ gx: UnsafePointer<Double>, _ t: UnsafeMutablePointer<Double>, rows: Int,
-                           inner: Int, columns: Int, lists: (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)?) {
+                           inner: Int, columns: Int, lists: (units: UnsafePointer<Int32>, counts: UnsafePointer<Int32>)?,
+                           dense: UnsafePointer<Double>) {
         switch connection {
-        case .dense(let c, let ct):
+        case .dense(let offset, let transposedOffset):
             if let (units, counts) = lists {
-                c.values.withUnsafeBufferPointer {
-                    Kernel.sparseTransposedProduct(gx, $0.baseAddress!, t, rows: rows, inner: inner, columns: columns, units: units, counts: counts)
-                }
+                Kernel.sparseTransposedProduct(gx, dense + offset, t, rows: rows, inner: inner, columns: columns, units: units, counts: counts)
             } else {
-                ct.values.withUnsafeBufferPointer { Kernel.multiplyAdd(gx, $0.baseAddress!, t, rows: rows, inner: inner, columns: columns) }
+                Kernel.multiplyAdd(gx, dense + transposedOffset, t, rows: rows, inner: inner, columns: columns)
             }
         case .sparse(let c):
             Kernel.transposedProduct(gx, c, t, rows: rows, units: lists?.units, counts: lists?.counts)

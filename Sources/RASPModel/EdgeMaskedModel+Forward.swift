@@ -40,6 +40,8 @@ extension EdgeMaskedModel {
         let scratch: UnsafeMutablePointer<Double>
         let firing: FiringUnits
         let attentionScale: Double
+        /// The model's `denseValues`.
+        let dense: UnsafePointer<Double>
     }
 
     func withPass(_ tape: MaskedTape, masks: [Double], ablation: Ablation, _ body: (Pass) -> Void) {
@@ -48,12 +50,13 @@ extension EdgeMaskedModel {
         ablation.values.withUnsafeBufferPointer { ab in
         ablation.partnerTokens.withUnsafeBufferPointer { pb in
         ablation.tokenFrequencies.withUnsafeBufferPointer { fb in
+        denseValues.withUnsafeBufferPointer { db in
             body(Pass(n: tape.positions, t: tape.length, tokens: tb.baseAddress!, masks: mb.baseAddress!, ablation: ablation.kind,
                       ablated: ab.baseAddress, partnerTokens: pb.baseAddress, frequencies: fb.baseAddress,
                       writers: tape.writers.pointer, readers: tape.readers.pointer, inputs: tape.inputs.pointer,
                       attention: tape.attention.pointer, scratch: tape.scratch.pointer, firing: tape.firing,
-                      attentionScale: tape.attentionScale))
-        }}}}}
+                      attentionScale: tape.attentionScale, dense: db.baseAddress!))
+        }}}}}}
     }
 
     /// The first edge into reader `r`; its edges follow, one per writer in writer order.
@@ -83,21 +86,19 @@ extension EdgeMaskedModel {
                 let z = pass.writers + n * writerStart[w]
                 Kernel.axpy(z, x, n * k, scale: m)
                 addAblated(w, m: m, into: x, width: k, pass) { a, rows, out in Kernel.axpy(a, out, rows * k, scale: 1 - m) }
-            case .dense(let c, _):
-                c.values.withUnsafeBufferPointer { cb in
-                    let cp = cb.baseAddress!
-                    if writerForm[w] == .lookup {
-                        lookupGather(w, cp, m: m, x, k, pass)
+            case .dense(let offset, _):
+                let cp = pass.dense + offset
+                if writerForm[w] == .lookup {
+                    lookupGather(w, cp, m: m, x, k, pass)
+                } else {
+                    let z = pass.writers + n * writerStart[w], width = writerWidth[w]
+                    if let (units, counts) = sparseBlock(w, pass) {
+                        Kernel.sparseMultiplyAdd(z, cp, x, rows: n, inner: width, columns: k, scale: m, units: units, counts: counts)
                     } else {
-                        let z = pass.writers + n * writerStart[w], width = writerWidth[w]
-                        if let (units, counts) = sparseBlock(w, pass) {
-                            Kernel.sparseMultiplyAdd(z, cp, x, rows: n, inner: width, columns: k, scale: m, units: units, counts: counts)
-                        } else {
-                            Kernel.multiplyAdd(z, cp, x, rows: n, inner: width, columns: k, scale: m)
-                        }
-                        addAblated(w, m: m, into: x, width: k, pass) { a, rows, out in
-                            Kernel.multiplyAdd(a, cp, out, rows: rows, inner: width, columns: k, scale: 1 - m)
-                        }
+                        Kernel.multiplyAdd(z, cp, x, rows: n, inner: width, columns: k, scale: m)
+                    }
+                    addAblated(w, m: m, into: x, width: k, pass) { a, rows, out in
+                        Kernel.multiplyAdd(a, cp, out, rows: rows, inner: width, columns: k, scale: 1 - m)
                     }
                 }
             case .sparse(let c):

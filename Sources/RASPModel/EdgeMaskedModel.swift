@@ -22,12 +22,14 @@ public struct EdgeMaskedModel: Sendable {
     enum WriterForm: Sendable, Equatable { case lookup, native, residual }
 
     /// How edge w->r adds to the reader: not at all (O_w W_r = 0), the identity (both sides in the
-    /// residual stream), or through C = O_w W_r, kept with its transpose for the backward pass, or as
-    /// its nonzero entries when at most a quarter are (compiled weights; never for an embedding).
+    /// residual stream), or through C = O_w W_r, kept with its transpose for the backward pass (both
+    /// in `denseValues`, at these offsets), or as its nonzero entries when at most a quarter are
+    /// (compiled weights; never for an embedding). Offsets rather than matrices, so that the passes'
+    /// switch over an edge's connection copies no counted reference.
     enum Connection: Sendable {
         case none
         case identity
-        case dense(Matrix, transposed: Matrix)
+        case dense(offset: Int, transposedOffset: Int)
         case sparse(SparseRows)
     }
 
@@ -45,6 +47,8 @@ public struct EdgeMaskedModel: Sendable {
     let inputWidth: [Int]
     let inputStart: [Int]
     let connections: [Connection]
+    /// Every dense connection's C and C^T, row-major, one after another.
+    let denseValues: [Double]
     /// Per head writer: whether its value or output map is exactly zero, so that it writes zero
     /// whatever it attends to (an empty slot of a compiled model).
     let silent: [Bool]
@@ -96,19 +100,21 @@ public struct EdgeMaskedModel: Sendable {
         writerProjection = writerMatrices
         writerProjectionTransposed = writerMatrices.map { $0?.transposed }
         writerProjectionRows = writerMatrices.map { $0.flatMap { SparseRows($0) } }
-        var connections: [Connection] = []
+        var connections: [Connection] = [], dense: [Double] = []
         for edge in graph.edges {
             let wr = graph.writers[edge.writer], rd = graph.readers[edge.reader]
             let o = forms[edge.writer] == .residual ? nil : model.writerMatrix(wr)
             let w = residualReader[edge.reader] ? nil : model.readerMatrix(rd)
+            let lookup = forms[edge.writer] == .lookup
             switch (o, w) {
             case (nil, nil): connections.append(.identity)
-            case (let o?, nil): connections.append(EdgeMaskedModel.connection(o, lookup: forms[edge.writer] == .lookup))
-            case (nil, let w?): connections.append(EdgeMaskedModel.connection(w, lookup: false))
-            case (let o?, let w?): connections.append(EdgeMaskedModel.connection(o.multiplied(by: w), lookup: forms[edge.writer] == .lookup))
+            case (let o?, nil): connections.append(EdgeMaskedModel.connection(o, lookup: lookup, into: &dense))
+            case (nil, let w?): connections.append(EdgeMaskedModel.connection(w, lookup: false, into: &dense))
+            case (let o?, let w?): connections.append(EdgeMaskedModel.connection(o.multiplied(by: w), lookup: lookup, into: &dense))
             }
         }
         self.connections = connections
+        denseValues = dense
         var starts: [Int] = [], e = 0
         for reader in graph.readers {
             starts.append(e)
@@ -121,10 +127,14 @@ public struct EdgeMaskedModel: Sendable {
         }
     }
 
-    static func connection(_ c: Matrix, lookup: Bool) -> Connection {
+    /// The connection through C, appending C and C^T to `dense` when it is dense.
+    static func connection(_ c: Matrix, lookup: Bool, into dense: inout [Double]) -> Connection {
         if c.isZero { return .none }
         if !lookup, let rows = SparseRows(c) { return .sparse(rows) }
-        return .dense(c, transposed: c.transposed)
+        let offset = dense.count
+        dense.append(contentsOf: c.values)
+        dense.append(contentsOf: c.transposed.values)
+        return .dense(offset: offset, transposedOffset: offset + c.values.count)
     }
 
     public var readout: Readout { model.readout }
