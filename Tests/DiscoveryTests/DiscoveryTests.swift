@@ -77,6 +77,21 @@ import RASPTestSupport
         #expect(result.modelRuns > 0)
     }
 
+    /// The hardened phase clamps every log-alpha to [-2, 2] before each step, so the last step's
+    /// scores are within one Adam step of it; without the bound they run past it, and the circuit is the
+    /// same either way.
+    @Test func hardenedLogAlphasStayWithinTheirBound() {
+        let task = HandBuilt.task(noise: 0.02)
+        var c = PruningConfiguration()
+        c.choice = .last
+        let bounded = EdgePruning(configuration: c).discover(task, seed: 0, progress: nil)
+        c.hardenedBound = 0
+        let free = EdgePruning(configuration: c).discover(task, seed: 0, progress: nil)
+        #expect(bounded.scores.allSatisfy { abs($0) <= 2 + 3 * c.learningRate })
+        #expect(free.scores.contains { abs($0) > 2 + 3 * c.learningRate })
+        #expect(bounded.circuit == free.circuit)
+    }
+
     @Test func theSameSeedGivesTheSameScores() {
         let task = HandBuilt.task(.resample, noise: 0.02)
         var c = PruningConfiguration()
