@@ -20,11 +20,13 @@ import RASPTestSupport
         for name in Repository.sweepPrograms {
             let f = try ProgramFixture(name, ablation: ablation, variant: variant)
             let unidentifiable = Verifier.unidentifiableEdges(golden: f.golden, task: f.task)
+            let golden = Verifier.goldenFaithfulness(golden: f.golden, task: f.task)
             for seed in UInt64(0)...4 {
                 let r = EdgePruning().discover(f.task, seed: seed, progress: nil)
                 let circuit = Circuit.recovered(program: name, graph: f.task.graph, scores: r.scores, kept: r.circuit, method: "edge-pruning",
                                                 ablation: ablation.rawValue, seed: Int(seed), variant: variant.rawValue, variantSeed: 0, repaired: false)
-                let verdict = Verifier.verify(circuit: circuit, golden: f.golden, task: f.task, unidentifiable: unidentifiable)
+                let verdict = Verifier.verify(circuit: circuit, golden: f.golden, task: f.task, unidentifiable: unidentifiable,
+                                              goldenFaithfulness: golden)
                 t.runs += 1
                 if verdict.isExact { t.exact += 1 } else { t.failures.append("\(name) seed \(seed): \(verdict.summary)") }
                 if verdict.auroc == 1 { t.perfectAUROC += 1 }

@@ -32,6 +32,16 @@ struct GateSet {
         }
     }
 
+    /// This step's gates: hardened, after bounding the log-alphas (`bound`), or sampled.
+    mutating func draw(hardened: Bool, bound: Double, straightThrough: Bool, _ random: inout SplitMix64) {
+        if hardened {
+            self.bound(bound)
+            harden(&random)
+        } else {
+            sample(&random, straightThrough: straightThrough)
+        }
+    }
+
     /// Clamps every log-alpha to [-bound, bound] (0: no bound); the signs, so the circuit, stay.
     mutating func bound(_ bound: Double) {
         guard bound > 0 else { return }
@@ -174,15 +184,14 @@ struct PruningTrainer {
 
     /// Whether `step` is in the last `restoreFraction` of the steps, where the sparsity term is off and
     /// only the objective moves the gates: edges the circuit needs come back, the others stay out.
-    func isRestoring(_ step: Int) -> Bool {
-        let c = configuration
-        return c.restoreFraction > 0 && Double(step) >= Double(c.steps) * (1 - c.restoreFraction)
-    }
+    func isRestoring(_ step: Int) -> Bool { isInLast(configuration.restoreFraction, step) }
 
     /// Whether `step` is in the last `hardenFraction` of the steps, where the gates are hardened.
-    func isHardened(_ step: Int) -> Bool {
-        let c = configuration
-        return c.hardenFraction > 0 && Double(step) >= Double(c.steps) * (1 - c.hardenFraction)
+    func isHardened(_ step: Int) -> Bool { isInLast(configuration.hardenFraction, step) }
+
+    /// Whether `step` is in the last `fraction` of the steps (never when it is 0).
+    func isInLast(_ fraction: Double, _ step: Int) -> Bool {
+        fraction > 0 && Double(step) >= Double(configuration.steps) * (1 - fraction)
     }
 
     /// The DisARM estimate of dE[L]/dphi, and the mean of the two losses.
@@ -215,15 +224,9 @@ struct PruningTrainer {
     /// The paper's step: sample hard-concrete gates and differentiate through the sample.
     mutating func hardConcreteStep(_ step: Int, extra: [Double]? = nil) -> TrainingPoint {
         let graph = task.graph, c = configuration
-        if isHardened(step) {
-            edges.bound(c.hardenedBound)
-            if c.nodeMasks { nodes.bound(c.hardenedBound) }
-            edges.harden(&random)
-            if c.nodeMasks { nodes.harden(&random) }
-        } else {
-            edges.sample(&random, straightThrough: c.estimator == .straightThrough)
-            if c.nodeMasks { nodes.sample(&random, straightThrough: c.estimator == .straightThrough) }
-        }
+        let hardened = isHardened(step), straightThrough = c.estimator == .straightThrough
+        edges.draw(hardened: hardened, bound: c.hardenedBound, straightThrough: straightThrough, &random)
+        if c.nodeMasks { nodes.draw(hardened: hardened, bound: c.hardenedBound, straightThrough: straightThrough, &random) }
         let masks = graph.edges.indices.map { edges.z[$0] * nodes.z[graph.edges[$0].writer] }
         // A gate sampled at exactly 0 (or 1) has no derivative: its edge's mask gradient is not needed.
         let wanted = graph.edges.indices.map { e in
